@@ -1,0 +1,1 @@
+"""Instructor side of the kata: the batch grader and the nbgrader source notebooks."""

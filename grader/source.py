@@ -1,0 +1,6 @@
+"""nbgrader source notebooks generated from the solutions and the manifest."""
+
+
+def notebook_files(root):
+    """{relative path: notebook JSON text}; none yet."""
+    return {}

@@ -1,0 +1,43 @@
+"""The `kata` command. Each sub-command lives in its own module under `kata/commands/`,
+which exposes `register(subparsers)`; this file only assembles them."""
+
+import argparse
+import importlib
+import sys
+
+from kata import __version__
+
+COMMAND_MODULES = (
+    "kata.commands.progress",   # status, check, hint, watch, reset
+    "kata.commands.build",      # build, release
+    "kata.commands.train",      # train, compare, bench
+    "kata.commands.grade",      # grade
+    "kata.commands.lab",        # lab
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="kata",
+        description="cnn-kata: build a CNN for Fashion-MNIST step by step · construye una CNN paso a paso",
+    )
+    top.add_argument("--version", action="version", version=f"cnn-kata {__version__}")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command is None:
+        args = parser().parse_args(["status", *([] if argv is None else argv)])
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("\ninterrumpido · interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Failure messages that teach: what was expected, what came, the likely cause.
+
+Step tests raise `Feedback` (an AssertionError) through these helpers; the test runner shows
+only its message, never a traceback wall. Every text is given in Spanish and English and shown
+in the learner's language (`KATA_LANG`).
+"""
+
+import numpy as np
+
+from kata.i18n import t
+
+
+class Feedback(AssertionError):
+    """A failed check, worded for the learner."""
+
+
+def fail(es: str, en: str, *, cause_es: str = "", cause_en: str = "") -> None:
+    """Stop the test with a learner-facing message and, if known, the likely cause."""
+    text = t(es, en)
+    cause = t(cause_es, cause_en)
+    if cause:
+        text += "\n" + t("Causa probable: ", "Likely cause: ") + cause
+    raise Feedback(text)
+
+
+def _shape(value) -> tuple:
+    return tuple(int(d) if d is not None else None for d in getattr(value, "shape", np.shape(value)))
+
+
+def expect_shape(value, expected, what_es: str, what_en: str, *, cause_es: str = "", cause_en: str = ""):
+    """Fail unless `value` has shape `expected` (a tuple)."""
+    got = _shape(value)
+    if got != tuple(expected):
+        fail(f"{what_es}: se esperaba la forma {tuple(expected)} y llegó {got}.",
+             f"{what_en}: expected shape {tuple(expected)}, got {got}.",
+             cause_es=cause_es, cause_en=cause_en)
+
+
+def max_relative_error(got, expected) -> float:
+    """max |got − expected| / max(|expected|, 1e-6), over all elements."""
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    return float(np.max(np.abs(got - expected) / np.maximum(np.abs(expected), 1e-6), initial=0.0))
+
+
+def expect_close(value, expected, what_es: str, what_en: str, *, atol=1e-4, rtol=1e-4,
+                 cause_es: str = "", cause_en: str = ""):
+    """Fail unless `value` matches the NumPy reference `expected`, reporting the largest error."""
+    got = np.asarray(value)
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        expect_shape(got, expected.shape, what_es, what_en, cause_es=cause_es, cause_en=cause_en)
+    if not np.allclose(got, expected, atol=atol, rtol=rtol):
+        worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape) if got.size else ()
+        err = max_relative_error(got, expected)
+        fail(f"{what_es}: no coincide con la referencia de NumPy (error relativo máximo {err:.3g}; "
+             f"en la posición {tuple(int(i) for i in worst)} se esperaba {expected[worst]:.5g} y llegó {got[worst]:.5g}).",
+             f"{what_en}: does not match the NumPy reference (max relative error {err:.3g}; "
+             f"at index {tuple(int(i) for i in worst)} expected {expected[worst]:.5g}, got {got[worst]:.5g}).",
+             cause_es=cause_es, cause_en=cause_en)
+
+
+def to_numpy(value) -> np.ndarray:
+    """A TensorFlow tensor, Variable or array-like as a NumPy array."""
+    return value.numpy() if hasattr(value, "numpy") else np.asarray(value)

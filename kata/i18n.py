@@ -1,0 +1,28 @@
+"""Spanish or English for everything a learner reads.
+
+The language comes from `--lang`, then `KATA_LANG`, then the locale (`LC_ALL`, `LC_MESSAGES`,
+`LANG`); Spanish when none says English, since the course is taught in Spanish.
+"""
+
+import os
+
+LANGUAGES = ("es", "en")
+
+
+def language(explicit=None) -> str:
+    """'es' or 'en'."""
+    for value in (explicit, os.environ.get("KATA_LANG")):
+        if value:
+            code = value.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "en" if value.lower().startswith("en") else "es"
+    return "es"
+
+
+def t(es: str, en: str, lang=None) -> str:
+    """The text in the chosen language."""
+    return en if language(lang) == "en" else es

@@ -1,0 +1,41 @@
+"""Step 1 · data — the Fashion-MNIST arrays the network learns from.
+
+Images arrive flattened: a batch is a matrix of N rows × 784 columns (28 × 28 pixels), float32 in
+[0, 1]. Labels arrive as class numbers 0..9; the network's loss compares its 10 outputs with a
+*one-hot* row per image: ten zeros and a single 1 at the position of the class.
+"""
+
+import numpy as np
+
+import input_data
+
+
+def one_hot(labels, num_classes=10):
+    """One-hot rows for integer labels.
+
+    labels: (N,) integers in [0, num_classes).
+    Returns (N, num_classes) float32, each row all zeros but a 1 at its label.
+    """
+    ### BEGIN SOLUTION
+    labels = np.asarray(labels).reshape(-1).astype(np.int64)
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"labels must lie in [0, {num_classes}), got values from {labels.min()} to {labels.max()}")
+    return np.eye(num_classes, dtype=np.float32)[labels]
+    ### END SOLUTION
+
+
+def load_data(data_dir="data/fashion", source_url=None, validation_size=5000):
+    """The training and test sets, ready for the network.
+
+    Reads the four Fashion-MNIST files with `input_data.read_data_sets` (from `data_dir`,
+    `FASHION_MNIST_DIR`, Debian's dataset-fashion-mnist, or a download from `source_url`).
+    Returns (train_X, train_y, test_X, test_y): train_X (55000, 784) and test_X (10000, 784)
+    float32 in [0, 1]; train_y (55000, 10) and test_y (10000, 10) one-hot float32. The first
+    `validation_size` training images are held out, as the course did.
+    """
+    ### BEGIN SOLUTION
+    options = {} if source_url is None else {"source_url": source_url}
+    sets = input_data.read_data_sets(data_dir, validation_size=validation_size, **options)
+    return (sets.train.images, one_hot(sets.train.labels),
+            sets.test.images, one_hot(sets.test.labels))
+    ### END SOLUTION

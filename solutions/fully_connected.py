@@ -1,0 +1,21 @@
+"""Step 5 · fully_connected — a dense layer: every input feeds every unit.
+
+After the convolutions, each image is a block of 7 × 7 × 64 numbers; a dense layer first flattens
+it into one row of 3136 and then multiplies by a weight matrix (3136, 512).
+"""
+
+import tensorflow as tf
+
+
+def fully_connected(x, w, b):
+    """Flatten, multiply, add the bias, ReLU.
+
+    x: (batch, ...) with w.shape[0] numbers per example, e.g. (batch, 7, 7, 64) or (batch, 3136).
+    w: (in_units, out_units); b: (out_units,).
+    Returns (batch, out_units), all ≥ 0.
+    """
+    ### BEGIN SOLUTION
+    x = tf.reshape(x, [-1, w.shape[0]])
+    x = tf.add(tf.matmul(x, w), b)
+    return tf.nn.relu(x)
+    ### END SOLUTION

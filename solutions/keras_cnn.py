@@ -1,0 +1,34 @@
+"""Step 9 · keras_model — the same network, built from Keras layers.
+
+Layer for layer it is the TensorFlow network of the earlier steps: the same shapes, the same
+1,630,090 parameters, the same logits when given the same weights. Keras creates and tracks the
+variables itself; `model.summary()` prints the table you computed by hand.
+"""
+
+import keras
+from keras import layers
+
+
+def build_model(n_output=10, dropout=None):
+    """The course CNN as a keras.Sequential.
+
+    Input (batch, 784) → Reshape (28, 28, 1) → Conv2D 32 3×3 SAME ReLU → MaxPooling2D 2 SAME
+    → Conv2D 64 3×3 SAME ReLU → MaxPooling2D 2 SAME → Flatten (3136) → Dense 512 ReLU
+    → [Dropout(dropout) when a rate is given] → Dense n_output (logits, no activation).
+    """
+    ### BEGIN SOLUTION
+    stack = [
+        keras.Input(shape=(784,)),
+        layers.Reshape((28, 28, 1)),
+        layers.Conv2D(32, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2, padding="same"),
+        layers.Conv2D(64, 3, padding="same", activation="relu"),
+        layers.MaxPooling2D(2, padding="same"),
+        layers.Flatten(),
+        layers.Dense(512, activation="relu"),
+    ]
+    if dropout:
+        stack.append(layers.Dropout(dropout))
+    stack.append(layers.Dense(n_output))
+    return keras.Sequential(stack, name="course_cnn")
+    ### END SOLUTION

@@ -1,0 +1,33 @@
+"""Step 2 · plot_image — look at the data before learning from it.
+
+A picture shows at once whether images and labels line up: a boot titled "Ankle boot" is right,
+a boot titled "Bag" means the labels were shuffled apart from the images.
+"""
+
+import numpy as np
+
+import input_data
+
+
+def plot_image(plt, data, label, size, location):
+    """Draw one image on a subplot, titled with its class name.
+
+    plt: `matplotlib.pyplot` (or a Figure: anything with `subplot`/`add_subplot`).
+    data: the image, flattened (784,) or already (28, 28).
+    label: the class number 0..9, or its one-hot row (10,).
+    size: the image's (height, width), e.g. (28, 28).
+    location: where the subplot goes: a 3-digit number like 121 or a tuple (rows, cols, index).
+    Returns the matplotlib Axes it drew on.
+    """
+    ### BEGIN SOLUTION
+    add = getattr(plt, "add_subplot", None) or plt.subplot
+    axes = add(*location) if isinstance(location, (tuple, list)) else add(location)
+    image = np.reshape(np.asarray(data), size)
+    label = np.asarray(label)
+    number = int(np.argmax(label)) if label.ndim else int(label)
+    axes.imshow(image, cmap="gray_r")
+    axes.set_title(f"({input_data.LABELS[number]})")
+    axes.set_xticks([])
+    axes.set_yticks([])
+    return axes
+    ### END SOLUTION

@@ -1,0 +1,82 @@
+"""Shared pytest set-up: `--impl`, a marker per step, and short learner-facing failures."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kata import impl, manifest  # noqa: E402
+from kata.feedback import Feedback  # noqa: E402
+from kata.stubs import is_stub_error  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--impl", default="exercises",
+        help="implementation to test: exercises (default), solutions, or the path of a folder of step modules",
+    )
+
+
+def pytest_configure(config):
+    for step in manifest.steps(ROOT):
+        config.addinivalue_line("markers", f"{step.id}: tests of the step '{step.id}' ({step.title('en')})")
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test of tests/steps/test_<step>.py with its step."""
+    ids = {s.id for s in manifest.steps(ROOT)}
+    for item in items:
+        name = Path(str(item.fspath)).stem.removeprefix("test_")
+        if item.fspath and Path(str(item.fspath)).parent.name == "steps" and name in ids:
+            item.add_marker(getattr(pytest.mark, name))
+
+
+@pytest.fixture(scope="session")
+def impl_dir(request) -> Path:
+    """The folder of step modules under test."""
+    try:
+        return impl.resolve(request.config.getoption("--impl"), ROOT)
+    except impl.StepUnavailable as err:
+        pytest.exit(str(err), returncode=4)
+
+
+@pytest.fixture(scope="session")
+def load_step(impl_dir):
+    """`load_step(step_id)` → the step's module under test, earlier steps from the reference."""
+    def load(step_id):
+        try:
+            return impl.load_step(step_id, impl_dir, reference_deps=True, root=ROOT)
+        except impl.StepUnavailable as err:
+            raise Feedback(str(err)) from None
+    return load
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Replace the traceback of a stub or a Feedback failure by its message alone."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.excinfo is None or report.passed:
+        return
+    exc = call.excinfo.value
+    if is_stub_error(exc) or isinstance(exc, Feedback):
+        report.longrepr = str(exc)
+
+
+@pytest.fixture(scope="session")
+def reference_step(impl_dir):
+    """`reference_step(step_id)` → the reference module (the learner's own in a student release)."""
+    def load(step_id):
+        folder = impl.reference_dir(ROOT) or impl_dir
+        try:
+            return impl.load_step(step_id, folder, reference_deps=True, root=ROOT)
+        except impl.StepUnavailable as err:
+            raise Feedback(str(err)) from None
+    return load
