@@ -126,7 +126,7 @@ class DataSet:
                 f"DataSet got {len(images)} images but {len(labels)} labels: "
                 f"pass one label per image")
         self._images = _arrange(_scale(images, dtype), reshape)
-        self._labels = labels
+        self._labels = np.require(labels, requirements="W")  # copies read-only views only
         self._num_examples = len(images)
         self._epochs_completed = 0
         self._index_in_epoch = 0
@@ -202,7 +202,7 @@ def _scale(images, dtype):
         if images.dtype != np.uint8:
             raise DataLoadError(
                 f"dtype=uint8 needs uint8 images, got {images.dtype}: use dtype=np.float32")
-        return images
+        return np.require(images, requirements="W")
     if dtype.kind != "f":
         raise DataLoadError(
             f"dtype={dtype} is not supported: use np.float32 (pixels in [0, 1]) "
@@ -394,13 +394,14 @@ def _gunzip(raw):
 
 
 def _check_digest(data, digest):
-    if len(data) != digest.size:
+    sha256, size = digest  # a Digest or any (sha256, size) pair
+    if len(data) != size:
         raise _Invalid(f"checksum mismatch: it decompresses to {len(data)} bytes, "
-                       f"expected {digest.size}")
+                       f"expected {size}")
     found = hashlib.sha256(data).hexdigest()
-    if found != digest.sha256:
+    if found != sha256:
         raise _Invalid(f"checksum mismatch: sha256 of the decompressed bytes is {found}, "
-                       f"expected {digest.sha256}")
+                       f"expected {sha256}")
 
 
 def _parse_idx(data, magic):
@@ -430,7 +431,7 @@ def _parse_idx(data, magic):
 
 def _download(name, train_dir, urls, verify, notes):
     """Fetch ``name`` into ``train_dir`` from the first base URL that gives a good file."""
-    _make_dir(train_dir)
+    _make_dir(train_dir, name)
     for base in urls:
         url = base + name
         try:
@@ -445,13 +446,13 @@ def _download(name, train_dir, urls, verify, notes):
         f"failed:\n{tried}\nFix: {FIX}; or check the network connection and source_url.")
 
 
-def _make_dir(folder):
+def _make_dir(folder, name):
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise DataLoadError(
-            f"cannot create the download folder {folder} ({err}): pass a writable train_dir, "
-            f"or {FIX}") from None
+            f"{name} is not on this machine and cannot be downloaded: cannot create the "
+            f"download folder {folder} ({err}). Pass a writable train_dir, or {FIX}.") from None
 
 
 def _fetch(url, train_dir, name, verify):
@@ -459,17 +460,18 @@ def _fetch(url, train_dir, name, verify):
     try:
         handle, temp = tempfile.mkstemp(dir=train_dir, prefix=f".{name}.", suffix=".part")
     except OSError as err:
-        raise DataLoadError(f"cannot write into the download folder {train_dir} ({err}): "
-                            f"pass a writable train_dir, or {FIX}") from None
+        raise DataLoadError(f"cannot write into the download folder {train_dir} ({err}). "
+                            f"Pass a writable train_dir, or {FIX}.") from None
     try:
         with os.fdopen(handle, "wb") as out:
+            os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the cache from other users
             raw = _copy_url(url, out, name)
         array = _decode(raw, name, verify)
         try:
             os.replace(temp, train_dir / name)
         except OSError as err:
-            raise DataLoadError(f"cannot save {train_dir / name} ({err}): pass a writable "
-                                f"train_dir, or {FIX}") from None
+            raise DataLoadError(f"cannot save {train_dir / name} ({err}). Pass a writable "
+                                f"train_dir, or {FIX}.") from None
         return array
     finally:
         with contextlib.suppress(FileNotFoundError):
