@@ -42,6 +42,12 @@ class _Collector:
             step = Path(report.location[0]).stem.removeprefix("test_")
             self.outcomes.append(Outcome(step, report.location[2], status, message, report.duration))
 
+    def pytest_collectreport(self, report):
+        # A test file that cannot be imported yields no test reports: keep its error as an outcome.
+        if report.failed:
+            step = Path(report.nodeid.split("::")[0]).stem.removeprefix("test_")
+            self.outcomes.append(Outcome(step, "collection", "error", _message(report)))
+
 
 def _message(report) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):

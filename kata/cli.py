@@ -9,7 +9,8 @@ from kata import __version__
 
 COMMAND_MODULES = (
     "kata.commands.progress",   # status, check, hint, watch, reset
-    "kata.commands.build",      # build, release
+    "kata.commands.build",      # build
+    "kata.commands.release",    # release
     "kata.commands.train",      # train, compare, bench
     "kata.commands.grade",      # grade
     "kata.commands.lab",        # lab

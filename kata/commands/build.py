@@ -1,4 +1,4 @@
-"""`kata build` (regenerate stubs and notebooks) and `kata release OUT` (the student bundle)."""
+"""`kata build`: regenerate the stubs and notebooks from solutions/ and the manifest."""
 
 from kata.paths import find_root
 
