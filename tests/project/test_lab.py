@@ -1,0 +1,216 @@
+"""`kata lab` started for real: the token guards the API, and a kernel runs a check cell.
+
+The server is a subprocess on 127.0.0.1, a free port and a known token; it is always stopped
+(its whole process group) when the module's tests end.
+"""
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from kata import lab
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url, token=None):
+    """(status, body) of a GET; HTTP errors are answers too."""
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+class LabServer:
+    """`kata lab --no-browser` in its own process group, with its log in `folder`."""
+
+    def __init__(self, folder: Path, token: str, extra_env=None):
+        self.port = free_port()
+        self.token = token
+        self.log = folder / "lab.log"
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "JUPYTER_TOKEN": token, "KATA_LANG": "en",
+               # keep the machine's Jupyter and IPython state out of it
+               "JUPYTER_RUNTIME_DIR": str(folder / "runtime"), "IPYTHONDIR": str(folder / "ipython"),
+               **(extra_env or {})}
+        command = [sys.executable, "-m", "kata", "lab", "--port", str(self.port), "--no-browser"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.append("--allow-root")  # CI containers run as root; the Docker image does not
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    def wait_until_up(self, attempts=240):
+        """Poll /api until it answers; each miss waits a quarter second on the process itself."""
+        for _ in range(attempts):
+            try:
+                if get(f"{self.base}/api")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=0.25)
+            except subprocess.TimeoutExpired:
+                continue
+            pytest.fail(f"kata lab exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
+        pytest.fail(f"kata lab did not answer on port {self.port}:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = LabServer(tmp_path_factory.mktemp("lab"), secrets.token_hex(16))
+    try:
+        yield running.wait_until_up()
+    finally:
+        running.stop()
+
+
+def test_kata_lab_prints_the_url_with_its_token(server):
+    assert f"http://127.0.0.1:{server.port}/lab?token={server.token}" in server.log.read_text()
+
+
+def test_the_api_answers_200_with_the_token_and_403_without_it_or_with_a_wrong_one(server):
+    assert get(f"{server.base}/api/status", server.token)[0] == 200
+    assert get(f"{server.base}/api/status")[0] == 403
+    assert get(f"{server.base}/api/status", "not-the-token")[0] == 403
+    assert get(f"{server.base}/api/contents")[0] == 403
+
+
+def test_the_server_serves_the_kata_folder_with_its_notebooks(server):
+    status, body = get(f"{server.base}/api/contents/notebooks", server.token)
+    assert status == 200
+    names = {item["name"] for item in json.loads(body)["content"]}
+    assert {"01_tensorflow.ipynb", "02_keras.ipynb"} <= names
+
+
+def _post(url, token, payload):
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def _execute(ws, code) -> str:
+    """Run `code` over a kernel's websocket; returns its stdout once the kernel is idle again."""
+    msg_id = uuid.uuid4().hex
+    ws.send(json.dumps({
+        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
+                   "version": "5.3", "date": ""},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                    "allow_stdin": False, "stop_on_error": True},
+    }))
+    out, errors = [], []
+    for _ in range(10_000):  # bounded: a kernel answers a few dozen messages for this cell
+        msg = json.loads(ws.recv())
+        if msg.get("parent_header", {}).get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream" and content["name"] == "stdout":
+            out.append(content["text"])
+        elif kind == "error":
+            errors.append("\n".join(content["traceback"]))
+        elif kind == "status" and content["execution_state"] == "idle":
+            break
+    assert not errors, errors
+    return "".join(out)
+
+
+def test_a_kernel_started_through_the_api_runs_a_check_cell_over_its_websocket(server):
+    import websocket  # websocket-client, a dependency of jupyter_server
+
+    kernel = _post(f"{server.base}/api/kernels", server.token, {"name": "python3"})
+    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel['id']}/channels",
+                                     header=[f"Authorization: token {server.token}"], timeout=180)
+    try:
+        out = _execute(ws, 'import kata\nprint("result:", kata.check("conv2d", impl="solutions"))')
+    finally:
+        ws.close()
+        request = urllib.request.Request(f"{server.base}/api/kernels/{kernel['id']}", method="DELETE",
+                                         headers={"Authorization": f"token {server.token}"})
+        urllib.request.urlopen(request, timeout=60).close()
+    assert "✓ conv2d" in out
+    assert "result: True" in out
+
+
+def test_the_kernel_websocket_refuses_a_connection_without_the_token(server):
+    import websocket
+
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{uuid.uuid4()}/channels", timeout=30)
+    assert refused.value.status_code == 403
+
+
+def test_the_dockerfile_healthcheck_passes_against_a_running_lab_and_fails_without_one(server):
+    from test_container_files import dockerfile_instructions
+
+    check = next(args for kw, args in dockerfile_instructions((ROOT / "Dockerfile").read_text(encoding="utf-8"))
+                 if kw == "HEALTHCHECK")
+    command = json.loads(check[check.index("CMD") + 3:].strip())
+    assert command[0] == "python"
+
+    def run(port):
+        argv = [sys.executable, *(part.replace(":8888/", f":{port}/") for part in command[1:])]
+        return subprocess.run(argv, capture_output=True, timeout=60).returncode
+
+    assert run(server.port) == 0
+    assert run(free_port()) != 0
+
+
+def test_kata_lab_refuses_to_listen_on_every_address_without_a_token():
+    env = {k: v for k, v in os.environ.items() if k != "JUPYTER_TOKEN"}
+    env["KATA_LANG"] = "en"
+    done = subprocess.run([sys.executable, "-m", "kata", "lab", "--ip", "0.0.0.0", "--no-browser"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "JUPYTER_TOKEN" in done.stderr and "secrets.token_hex" in done.stderr
+
+
+def test_a_wildcard_address_also_refuses_a_token_too_short_to_be_safe(monkeypatch):
+    monkeypatch.setenv("KATA_LANG", "en")
+    with pytest.raises(lab.LabError, match="at least 16"):
+        lab.settings(ROOT, ip="0.0.0.0", environ={"JUPYTER_TOKEN": "1234"})
+
+
+def test_without_jupyter_token_a_local_lab_gets_a_fresh_random_token():
+    first = lab.settings(ROOT, environ={})
+    second = lab.settings(ROOT, environ={})
+    assert first.token_generated and len(first.token) >= 32
+    assert first.token != second.token
+    assert first.ip == "127.0.0.1"
+
+
+def test_the_token_travels_in_the_environment_never_on_the_command_line():
+    chosen = lab.settings(ROOT, ip="0.0.0.0", environ={"JUPYTER_TOKEN": "a" * 48})
+    command = lab.lab_command(chosen)
+    assert not any("a" * 48 in part for part in command)
+    assert "--ServerApp.ip=0.0.0.0" in command and f"--ServerApp.root_dir={ROOT}" in command
+    assert lab.lab_environment(chosen, environ={})["JUPYTER_TOKEN"] == "a" * 48
+    assert chosen.url == f"http://127.0.0.1:8888/lab?token={'a' * 48}"
