@@ -1,0 +1,353 @@
+"""The batch grader (`kata grade`): every fault costs only the step it touches, nothing is lost.
+
+Most tests grade a tiny kata of three pure-Python steps (alpha 1 point, beta 2, gamma 3; beta uses
+alpha) so that each child starts in about a second; the hostile code always sits in beta, so a
+fair grade is exactly 4 of 6. One slow test grades the real kata's solutions and stubs.
+"""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import batch, runner
+
+REPO = Path(__file__).resolve().parents[2]
+TIMEOUT = 8.0          # per test, in the tiny kata; a healthy tiny test takes milliseconds
+MEMORY_MB = 1500       # a tiny-kata child (Python, pytest, NumPy) needs about 400 MB of address space
+OUTPUT_MB = 8
+
+MANIFEST = """
+[[step]]
+id = "alpha"
+module = "alpha"
+functions = ["double"]
+uses = []
+points = 1
+title.es = "Doble"
+title.en = "Double"
+hints.es = ["2 * x"]
+hints.en = ["2 * x"]
+
+[[step]]
+id = "beta"
+module = "beta"
+functions = ["triple"]
+uses = ["alpha"]
+points = 2
+title.es = "Triple"
+title.en = "Triple"
+hints.es = ["double(x) + x"]
+hints.en = ["double(x) + x"]
+
+[[step]]
+id = "gamma"
+module = "gamma"
+functions = ["negate"]
+uses = []
+points = 3
+title.es = "Opuesto"
+title.en = "Negate"
+hints.es = ["-x"]
+hints.en = ["-x"]
+"""
+
+SOLUTIONS = {
+    "alpha.py": "def double(x):\n    return 2 * x\n",
+    "beta.py": "from alpha import double\n\n\ndef triple(x):\n    return double(x) + x\n",
+    "gamma.py": "def negate(x):\n    return -x\n",
+}
+
+TESTS = {
+    "alpha": "def test_double_of_two(load_step):\n    assert load_step('alpha').double(2) == 4\n\n\n"
+             "def test_double_of_minus_three(load_step):\n    assert load_step('alpha').double(-3) == -6\n",
+    "beta": "def test_triple_of_two(load_step):\n    assert load_step('beta').triple(2) == 6\n\n\n"
+            "def test_triple_of_zero(load_step):\n    assert load_step('beta').triple(0) == 0\n",
+    "gamma": "def test_negate_of_two(load_step):\n    assert load_step('gamma').negate(2) == -2\n",
+}
+
+
+def beta(body: str, at_import: str = "") -> str:
+    """A beta module: `at_import` runs when it is imported, `body` inside triple(x)."""
+    return (f"import os, signal, sys\nfrom alpha import double\n{textwrap.dedent(at_import)}\n\n"
+            f"def triple(x):\n{textwrap.indent(textwrap.dedent(body), '    ')}\n    return double(x) + x\n")
+
+
+# beta's code for each hostile student; alpha and gamma are the correct ones.
+HOSTILE = {
+    "looper": beta("while True:\n    pass"),
+    "memory_bomb": beta("blocks = []\nwhile True:\n    blocks.append(bytearray(256 * 2**20))"),
+    "exit_at_import": beta("", "sys.exit(3)"),
+    "exit_in_function": beta("sys.exit(0)"),
+    "os_exit_at_import": beta("", "os._exit(0)"),
+    "os_exit_in_function": beta("os._exit(1)"),
+    "segfault": beta("os.kill(os.getpid(), signal.SIGSEGV)"),
+    "syntax_error": "def triple(x)\n    return 3 * x\n",
+    "printer": beta("for _ in range(10):\n    print('x' * 2**20)"),
+    "skipper": beta("import pytest\npytest.skip('too hard')"),
+    "session_killer": beta("import pytest\npytest.exit('bye')"),
+}
+
+
+def make_kata(root: Path) -> Path:
+    """A tiny kata root: manifest, the real tests/conftest.py, step tests and solutions."""
+    (root / "kata").mkdir(parents=True)
+    (root / "kata" / "steps.toml").write_text(MANIFEST)
+    (root / "tests" / "steps").mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "conftest.py", root / "tests" / "conftest.py")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    for step, text in TESTS.items():
+        (root / "tests" / "steps" / f"test_{step}.py").write_text(text)
+    (root / "solutions").mkdir()
+    for name, text in SOLUTIONS.items():
+        (root / "solutions" / name).write_text(text)
+    return root
+
+
+def add_student(subs: Path, student: str, **modules) -> Path:
+    """A submission folder with the correct modules, some replaced (None: left out)."""
+    folder = subs / student
+    folder.mkdir(parents=True)
+    for name, text in {**SOLUTIONS, **{f"{k}.py": v for k, v in modules.items()}}.items():
+        if text is not None:
+            (folder / name).write_text(text)
+    return folder
+
+
+def limits(**over) -> runner.Limits:
+    return runner.Limits(**{"timeout_test": TIMEOUT, "timeout_submission": 120, "memory_mb": MEMORY_MB,
+                            "output_mb": OUTPUT_MB, **over})
+
+
+def read_csv(path: Path) -> dict:
+    with open(path, newline="") as handle:
+        return {row["student_id"]: row for row in csv.DictReader(handle)}
+
+
+def result_of(out: Path, student: str) -> dict:
+    return json.loads((out / "results" / f"{student}.json").read_text())
+
+
+def beta_step(out: Path, student: str) -> dict:
+    return next(s for s in result_of(out, student)["steps"] if s["id"] == "beta")
+
+
+@pytest.fixture(scope="module")
+def kata_root(tmp_path_factory) -> Path:
+    return make_kata(tmp_path_factory.mktemp("kata"))
+
+
+@pytest.fixture(scope="module")
+def hostile_class(kata_root, tmp_path_factory):
+    """One run over a class of hostile submissions, two at a time; the tests read its outputs."""
+    base = tmp_path_factory.mktemp("class")
+    subs, out = base / "submissions", base / "out"
+    add_student(subs, "honest")
+    for student, code in HOSTILE.items():
+        add_student(subs, student, beta=code)
+    add_student(subs, "chatty", beta=beta("print('y' * 2**20)"))
+    add_student(subs, "no_beta", beta=None)
+    cheater = add_student(subs, "cheater", beta="def triple(x):\n    return 0\n")
+    (cheater / "conftest.py").write_text("import pytest\n@pytest.hookimpl(tryfirst=True)\n"
+                                         "def pytest_runtest_call(item):\n    return True\n")
+    (cheater / "pytest.ini").write_text("[pytest]\naddopts = -p no:python\n")
+    (cheater / "sitecustomize.py").write_text("raise SystemExit('owned')\n")
+    (cheater / "tests" / "steps").mkdir(parents=True)
+    (cheater / "tests" / "steps" / "test_beta.py").write_text("def test_nothing():\n    pass\n")
+    (cheater / "helper.py").write_text("x = 1\n")
+    tamperer = f"""\
+        out = {str(out)!r}
+        os.makedirs(os.path.join(out, "results"), exist_ok=True)
+        with open(os.path.join(out, "grades.csv"), "w") as f:
+            f.write("assignment,student_id,alpha,beta,gamma,score,max_score\\ncnn_kata,tamperer,1,2,3,6,6\\n")
+        with open(os.path.join(out, "results", "honest.json"), "w") as f:
+            f.write("{{}}")
+        with open(os.path.join(out, "results", "nobody.json"), "w") as f:
+            f.write("{{}}")
+        return 0"""
+    add_student(subs, "tamperer", beta=beta(tamperer))
+    with zipfile.ZipFile(subs / "zipped.zip", "w") as archive:
+        for name, text in SOLUTIONS.items():
+            archive.writestr(f"kata/exercises/{name}", text)
+        archive.writestr("../../escaped.py", "print('outside')\n")
+        archive.writestr("/tmp/absolute.py", "print('absolute')\n")
+    lines = []
+    summary = batch.grade_class(subs, out, jobs=2, limits=limits(), root=kata_root, log=lines.append, lang="en")
+    return out, summary, lines
+
+
+def test_an_honest_submission_earns_every_point(hostile_class):
+    out, _, _ = hostile_class
+    row = read_csv(out / "grades.csv")["honest"]
+    assert (row["alpha"], row["beta"], row["gamma"], row["score"], row["max_score"]) == ("1", "2", "3", "6", "6")
+
+
+@pytest.mark.parametrize("student, reason", [
+    ("looper", "ran longer than 8 s"),
+    ("memory_bomb", "MemoryError"),
+    ("exit_at_import", "sys.exit(3)"),
+    ("exit_in_function", "sys.exit(0)"),
+    ("os_exit_at_import", "exit code 0"),
+    ("os_exit_in_function", "exit code 1"),
+    ("segfault", "SIGSEGV"),
+    ("syntax_error", "syntax error"),
+    ("printer", f"wrote more than {OUTPUT_MB} MB"),
+    ("skipper", "skipped this test"),
+    ("session_killer", "stopped the test session early"),
+])
+def test_a_fault_costs_only_the_step_it_touches_and_the_feedback_says_why(hostile_class, student, reason):
+    out, _, _ = hostile_class
+    row = read_csv(out / "grades.csv")[student]
+    assert (row["alpha"], row["beta"], row["gamma"], row["score"]) == ("1", "0", "3", "4")
+    assert reason in (out / "feedback" / f"{student}.md").read_text()
+    assert beta_step(out, student)["status"] in ("fault", "failed")
+
+
+def test_an_infinite_loop_is_reported_as_a_timeout_with_the_line_it_was_stuck_on(hostile_class):
+    out, _, _ = hostile_class
+    tests = [t for t in result_of(out, "looper")["tests"] if t["step"] == "beta"]
+    assert {t["status"] for t in tests} == {"timeout"}
+    assert "beta.py, line" in tests[0]["message"]
+
+
+def test_a_crash_in_a_later_step_is_confirmed_in_a_fresh_process_before_it_is_charged(hostile_class):
+    out, _, _ = hostile_class
+    result = result_of(out, "os_exit_in_function")
+    assert result["children"] == 3   # alpha+beta crash · beta alone crashes again · gamma
+    assert [f["step"] for f in result["faults"]] == ["beta"]
+
+
+def test_output_under_the_limit_is_graded_normally_and_stored_truncated(hostile_class):
+    out, _, _ = hostile_class
+    assert read_csv(out / "grades.csv")["chatty"]["score"] == "6"
+    stored = [t["output"] for t in result_of(out, "chatty")["tests"] if t["step"] == "beta"]
+    assert all(len(text) < 3000 for text in stored) and "characters cut" in "".join(stored)
+
+
+def test_a_missing_module_is_an_unfinished_step(hostile_class):
+    out, _, _ = hostile_class
+    assert read_csv(out / "grades.csv")["no_beta"]["score"] == "4"
+    assert beta_step(out, "no_beta")["status"] == "missing"
+    assert "`beta.py` was not submitted" in (out / "feedback" / "no_beta.md").read_text()
+
+
+def test_a_submissions_own_conftest_tests_and_other_files_are_ignored(hostile_class):
+    out, _, _ = hostile_class
+    assert read_csv(out / "grades.csv")["cheater"]["score"] == "4"
+    names = {t["name"] for t in result_of(out, "cheater")["tests"]}
+    assert "test_nothing" not in names and "test_triple_of_two" in names
+
+
+def test_writes_into_the_output_folder_are_undone_and_reported(hostile_class):
+    out, summary, _ = hostile_class
+    rows = read_csv(out / "grades.csv")
+    assert rows["tamperer"]["score"] == "4" and rows["honest"]["score"] == "6"
+    assert len(rows) == len(summary.results)
+    assert result_of(out, "honest")["score"] == 6
+    assert not (out / "results" / "nobody.json").exists()
+    assert "output folder was changed" in (out / "feedback" / "tamperer.md").read_text()
+
+
+def test_a_zip_is_graded_without_extracting_unsafe_paths(hostile_class, tmp_path):
+    out, _, _ = hostile_class
+    assert read_csv(out / "grades.csv")["zipped"]["score"] == "6"
+    notes = " ".join(result_of(out, "zipped")["notes"])
+    assert "../../escaped.py" in notes and "/tmp/absolute.py" in notes
+    assert not (out.parent / "escaped.py").exists()
+
+
+def test_every_student_has_results_feedback_and_one_csv_row(hostile_class):
+    out, summary, _ = hostile_class
+    students = sorted(summary.results)
+    assert sorted(read_csv(out / "grades.csv")) == students
+    assert sorted(p.stem for p in (out / "results").glob("*.json")) == students
+    assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == students
+
+
+def test_the_csv_uses_nbgrader_export_column_names(hostile_class):
+    out, _, _ = hostile_class
+    header = (out / "grades.csv").read_text().splitlines()[0].split(",")
+    assert header == ["assignment", "student_id", "alpha", "beta", "gamma", "score", "max_score"]
+
+
+def run_cli(subs, out, root, *extra, **popen):
+    env = {**os.environ, "KATA_ROOT": str(root)}
+    cmd = [sys.executable, "-m", "kata", "grade", str(subs), str(out), "-j", "1",
+           "--timeout-test", str(TIMEOUT), "--memory", str(MEMORY_MB), "--lang", "en", *extra]
+    return subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)
+
+
+def test_killing_the_grader_and_resuming_gives_the_same_grades_as_a_clean_run(kata_root, tmp_path):
+    subs = tmp_path / "subs"
+    add_student(subs, "a_honest")
+    add_student(subs, "b_looper", beta=HOSTILE["looper"])
+    add_student(subs, "c_honest")
+    clean = run_cli(subs, tmp_path / "clean", kata_root)
+    clean.communicate(timeout=300)
+    assert clean.returncode == 0
+
+    killed_out = tmp_path / "killed"
+    first = killed_out / "results" / "a_honest.json"
+    victim = run_cli(subs, killed_out, kata_root, start_new_session=True)
+    for _ in range(3000):   # bounded: at most 300 s of 0.1 s waits on the process itself
+        if first.exists() or victim.poll() is not None:
+            break
+        try:
+            victim.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            pass
+    assert first.exists() and victim.poll() is None, "the grader should still be busy with b_looper"
+    os.killpg(victim.pid, signal.SIGKILL)
+    victim.communicate()
+    assert not (killed_out / "results" / "c_honest.json").exists()
+
+    resumed = run_cli(subs, killed_out, kata_root, "--resume")
+    log, _ = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, log.decode()
+    assert b"resumed 1 already graded: a_honest" in log
+    assert (killed_out / "grades.csv").read_text() == (tmp_path / "clean" / "grades.csv").read_text()
+
+
+def test_resume_regrades_a_submission_that_changed_since(kata_root, tmp_path):
+    subs = tmp_path / "subs"
+    add_student(subs, "dana", beta="def triple(x):\n    return 0\n")
+    out = tmp_path / "out"
+    batch.grade_class(subs, out, limits=limits(), root=kata_root, log=lambda _: None)
+    assert read_csv(out / "grades.csv")["dana"]["score"] == "4"
+    (subs / "dana" / "beta.py").write_text(SOLUTIONS["beta.py"])
+    summary = batch.grade_class(subs, out, resume=True, limits=limits(), root=kata_root, log=lambda _: None)
+    assert summary.resumed == [] and read_csv(out / "grades.csv")["dana"]["score"] == "6"
+
+
+def test_a_memory_limit_too_small_for_the_grader_stops_with_an_error_instead_of_zero_grades(kata_root, tmp_path):
+    subs = tmp_path / "subs"
+    add_student(subs, "erin")
+    with pytest.raises(runner.GraderError, match="--memory"):
+        batch.grade_class(subs, tmp_path / "out", limits=limits(memory_mb=60), root=kata_root, log=lambda _: None)
+    assert not (tmp_path / "out" / "results" / "erin.json").exists()
+
+
+def test_a_step_without_a_test_suite_is_refused_by_name(kata_root, tmp_path):
+    root = make_kata(tmp_path / "kata")
+    (root / "tests" / "steps" / "test_gamma.py").unlink()
+    with pytest.raises(runner.GraderError, match="gamma"):
+        batch.grade_class(tmp_path, tmp_path / "out", root=root, log=lambda _: None)
+
+
+@pytest.mark.slow
+def test_the_real_kata_gives_full_marks_to_the_solutions_and_none_to_the_stubs(tmp_path):
+    subs = tmp_path / "subs"
+    shutil.copytree(REPO / "solutions", subs / "solved")
+    shutil.copytree(REPO / "exercises", subs / "stubs")
+    summary = batch.grade_class(subs, tmp_path / "out", jobs=2, root=REPO, log=lambda _: None, lang="en")
+    assert summary.results["solved"]["score"] == summary.results["solved"]["max_score"] == 18
+    assert summary.results["stubs"]["score"] == 0
+    assert "not implemented yet" in (tmp_path / "out" / "feedback" / "stubs.md").read_text()

@@ -1,0 +1,102 @@
+"""The nbgrader course, end to end, with the real nbgrader in a temporary course directory.
+
+generate_assignment → three submissions (all solved, the stubs, one step wrong) → autograde →
+export to CSV → generate_feedback. Executing the notebooks needs a Jupyter kernel for this
+Python: ipykernel's built-in `python3` kernel (no `ipykernel install` needed; jupyter_client
+runs it with the current interpreter).
+"""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.source import ASSIGNMENT, notebook_files
+from kata import manifest
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCE = f"grader/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+
+
+def test_the_committed_source_notebook_is_what_kata_build_writes():
+    assert (REPO / SOURCE).read_text() == notebook_files(REPO)[SOURCE]
+
+
+def test_every_step_has_an_answer_cell_and_a_locked_test_cell_worth_its_points():
+    nb = json.loads(notebook_files(REPO)[SOURCE])
+    meta = {c["id"]: c["metadata"].get("nbgrader", {}) for c in nb["cells"]}
+    for step in manifest.steps(REPO):
+        assert meta[f"{step.id}-answer"]["solution"] and not meta[f"{step.id}-answer"]["locked"]
+        tests = meta[f"{step.id}-tests"]
+        assert tests["grade"] and tests["locked"] and tests["points"] == step.points
+    assert sum(m.get("points", 0) for m in meta.values()) == sum(s.points for s in manifest.steps(REPO))
+
+
+def nbgrader(course: Path, *args):
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(course / ".jupyter"), "KATA_LANG": "en",
+           "JUPYTER_DATA_DIR": str(course / ".jupyter-data"), "TF_CPP_MIN_LOG_LEVEL": "2",
+           "CUDA_VISIBLE_DEVICES": "", "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def submit(course: Path, student: str, answers: dict):
+    """The released notebook with some answer cells replaced, as `student`'s submission."""
+    nb = json.loads((course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    for cell in nb["cells"]:
+        if cell["id"] in answers:
+            cell["source"] = answers[cell["id"]]
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    (folder / f"{ASSIGNMENT}.ipynb").write_text(json.dumps(nb))
+
+
+def solved_answers() -> dict:
+    """Every answer cell of the source notebook, without the solution markers."""
+    nb = json.loads(notebook_files(REPO)[SOURCE])
+    return {c["id"]: "\n".join(line for line in "".join(c["source"]).splitlines() if "### " not in line)
+            for c in nb["cells"] if c["id"].endswith("-answer")}
+
+
+@pytest.mark.slow
+def test_nbgrader_grades_solved_stub_and_one_wrong_step_submissions(tmp_path):
+    course = tmp_path / "course"
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    shutil.copy(REPO / SOURCE, course / "source" / ASSIGNMENT)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"load_subconfig({str(REPO / 'grader' / 'nbgrader_config.py')!r})\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n")
+    nbgrader(course, "generate_assignment", ASSIGNMENT)
+    release = (course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    assert "not implemented yet: fill in this cell" in release and "x = tf.nn.bias_add(x, b)" not in release
+
+    solved = solved_answers()
+    wrong = {**solved, "maxpool2d-answer": solved["maxpool2d-answer"].replace('padding="SAME"', 'padding="VALID"')}
+    assert wrong != solved
+    submit(course, "ana", solved)
+    submit(course, "bruno", {})
+    submit(course, "carla", wrong)
+    nbgrader(course, "autograde", ASSIGNMENT)
+    nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
+
+    with open(tmp_path / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    total = sum(s.points for s in manifest.steps(REPO))
+    maxpool = manifest.get("maxpool2d", REPO).points
+    assert {k: float(r["score"]) for k, r in rows.items()} == {"ana": total, "bruno": 0, "carla": total - maxpool}
+    assert {float(r["max_score"]) for r in rows.values()} == {total}
+
+    nbgrader(course, "generate_feedback", ASSIGNMENT)
+    for student in ("ana", "bruno", "carla"):
+        html = (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        assert student in html or "Score" in html
+    carla = (course / "feedback" / "carla" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "maxpool2d" in carla and "AssertionError" in carla
