@@ -1,0 +1,161 @@
+"""Step 8 · print_results: the training and test curves, as a Figure the caller keeps.
+
+Everything is read back from the returned matplotlib Figure (the Agg backend draws off screen).
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from kata.feedback import fail  # noqa: E402
+
+TRAIN = [2.0, 1.2, 0.8, 0.6, 0.5]
+TEST = [2.1, 1.5, 1.3, 1.35, 1.4]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+METRIC_WORDS = {"loss": ("loss", "pérdida", "perdida", "coste", "cost"),
+                "accuracy": ("accuracy", "exactitud", "precisión", "precision", "acierto")}
+
+
+@pytest.fixture(scope="module")
+def pr(load_step):
+    return load_step("print_results")
+
+
+@pytest.fixture(autouse=True)
+def no_show_and_no_leftovers(monkeypatch):
+    """plt.show() fails the test; every figure is closed afterwards."""
+    def show(*args, **kwargs):
+        fail("print_results llamó a plt.show(): en un script se quedaría esperando a que cierres la ventana.",
+             "print_results called plt.show(): in a script it would wait for you to close the window.",
+             cause_es="devuelve la figura y deja que quien llama decida si mostrarla (en Jupyter se ve sola).",
+             cause_en="return the figure and let the caller decide whether to show it (Jupyter displays it by itself).")
+    monkeypatch.setattr(plt, "show", show)
+    yield
+    plt.close("all")
+
+
+def figure_of(pr, *args, **kwargs):
+    fig = pr.print_results(*args, **kwargs)
+    if not isinstance(fig, Figure):
+        fail(f"print_results debe devolver la Figure de matplotlib; devolvió {type(fig).__name__}.",
+             f"print_results must return the matplotlib Figure; it returned {type(fig).__name__}.",
+             cause_es="fig, ax = plt.subplots() al principio y `return fig` al final.",
+             cause_en="fig, ax = plt.subplots() at the start and `return fig` at the end.")
+    if not fig.axes:
+        fail("La figura devuelta no tiene ejes: se dibujó en otra figura.",
+             "The returned figure has no axes: the curves were drawn on another figure.",
+             cause_es="dibuja en los ejes de la figura que devuelves (ax.plot), no en la figura actual de plt.",
+             cause_en="draw on the axes of the figure you return (ax.plot), not on plt's current figure.")
+    return fig
+
+
+def curves_by_role(fig):
+    """{'train': Line2D, 'test': Line2D} found through the legend labels."""
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    if len(ax.get_lines()) < 2:
+        fail(f"La figura tiene {len(ax.get_lines())} línea(s); se esperaban dos: entrenamiento y test.",
+             f"The figure has {len(ax.get_lines())} line(s); two were expected: training and test.",
+             cause_es="llama a ax.plot dos veces, una con los valores de entrenamiento y otra con los de test.",
+             cause_en="call ax.plot twice, once with the training values and once with the test values.")
+    roles = {}
+    for line in lines:
+        label = line.get_label().lower()
+        if "train" in label or "entren" in label:
+            roles.setdefault("train", line)
+        elif "test" in label or "prueba" in label:
+            roles.setdefault("test", line)
+    if set(roles) != {"train", "test"} or ax.get_legend() is None:
+        fail(f"Se esperaba una leyenda con una línea de entrenamiento (train/entrenamiento) y otra de test; "
+             f"las etiquetas son {[line.get_label() for line in ax.get_lines()]} y "
+             f"{'hay' if ax.get_legend() else 'no hay'} leyenda.",
+             f"Expected a legend with a training line (train/entrenamiento) and a test line; the labels are "
+             f"{[line.get_label() for line in ax.get_lines()]} and there is {'a' if ax.get_legend() else 'no'} legend.",
+             cause_es="pasa label='train …' y label='test …' a cada ax.plot y llama a ax.legend().",
+             cause_en="pass label='train …' and label='test …' to each ax.plot and call ax.legend().")
+    return roles
+
+
+def test_print_results_returns_a_figure(pr):
+    figure_of(pr, TRAIN, TEST)
+
+
+def test_the_figure_shows_the_training_and_the_test_values(pr):
+    roles = curves_by_role(figure_of(pr, TRAIN, TEST))
+    for role, values in (("train", TRAIN), ("test", TEST)):
+        y = np.asarray(roles[role].get_ydata(), dtype=float)
+        if y.shape != (len(values),) or not np.allclose(y, values):
+            swapped = y.shape == (len(values),) and np.allclose(y, TEST if role == "train" else TRAIN)
+            fail(f"La línea '{roles[role].get_label()}' debe mostrar {values}; muestra {y.tolist()}.",
+                 f"The line '{roles[role].get_label()}' must show {values}; it shows {y.tolist()}.",
+                 cause_es=("las curvas están cambiadas: la etiqueta de entrenamiento va con train_values."
+                           if swapped else "dibuja cada lista tal cual, un punto por época."),
+                 cause_en=("the curves are swapped: the training label goes with train_values."
+                           if swapped else "draw each list as it is, one point per epoch."))
+
+
+def test_the_x_axis_counts_the_epochs(pr):
+    roles = curves_by_role(figure_of(pr, TRAIN, TEST))
+    n = len(TRAIN)
+    for line in roles.values():
+        x = np.asarray(line.get_xdata(), dtype=float)
+        if not (np.array_equal(x, np.arange(1, n + 1)) or np.array_equal(x, np.arange(n))):
+            fail(f"El eje x debe ser la época (1…{n} o 0…{n - 1}); la línea '{line.get_label()}' usa {x.tolist()}.",
+                 f"The x axis must be the epoch (1…{n} or 0…{n - 1}); the line '{line.get_label()}' uses {x.tolist()}.",
+                 cause_es="ax.plot(range(1, len(valores) + 1), valores, ...).",
+                 cause_en="ax.plot(range(1, len(values) + 1), values, ...).")
+
+
+@pytest.mark.parametrize("metric", ["loss", "accuracy"])
+def test_title_and_axis_labels_name_the_epoch_and_the_metric(pr, metric):
+    ax = figure_of(pr, TRAIN, TEST, metric=metric).axes[0]
+    if not ax.get_title().strip() and not ax.figure.get_suptitle().strip():
+        fail("La figura no tiene título.", "The figure has no title.",
+             cause_es="ax.set_title('Entrenamiento y test: ...').", cause_en="ax.set_title('Training and test: ...').")
+    if not ax.get_xlabel().strip():
+        fail("El eje x no tiene nombre.", "The x axis has no label.",
+             cause_es="ax.set_xlabel('época').", cause_en="ax.set_xlabel('epoch').")
+    ylabel = ax.get_ylabel().lower()
+    if not any(word in ylabel for word in METRIC_WORDS[metric]):
+        fail(f"Con metric={metric!r} el eje y debe nombrar esa métrica; dice {ax.get_ylabel()!r}.",
+             f"With metric={metric!r} the y axis must name that metric; it says {ax.get_ylabel()!r}.",
+             cause_es="ax.set_ylabel(metric): la misma función dibuja la pérdida y la exactitud.",
+             cause_en="ax.set_ylabel(metric): the same function draws the loss and the accuracy.")
+
+
+def test_a_path_saves_the_figure_as_a_png(pr, tmp_path):
+    path = tmp_path / "curves.png"
+    figure_of(pr, TRAIN, TEST, path=path)
+    if not path.is_file():
+        fail(f"Con path={path.name} no se escribió ningún fichero.", f"With path={path.name} no file was written.",
+             cause_es="if path is not None: fig.savefig(path).", cause_en="if path is not None: fig.savefig(path).")
+    data = path.read_bytes()
+    if not data.startswith(PNG_SIGNATURE) or len(data) < 2000:
+        fail(f"{path.name} no es una imagen PNG con contenido ({len(data)} bytes).",
+             f"{path.name} is not a PNG image with content ({len(data)} bytes).",
+             cause_es="guarda la figura ya dibujada con fig.savefig(path) (el formato sale de la extensión .png).",
+             cause_en="save the finished figure with fig.savefig(path) (the format comes from the .png extension).")
+
+
+def test_no_file_is_written_without_a_path(pr, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    figure_of(pr, TRAIN, TEST)
+    if list(tmp_path.iterdir()):
+        fail(f"Sin path, print_results escribió {[p.name for p in tmp_path.iterdir()]}.",
+             f"Without a path print_results wrote {[p.name for p in tmp_path.iterdir()]}.")
+
+
+def test_an_unrelated_current_figure_is_left_alone(pr):
+    other = plt.figure()
+    other.add_subplot().plot([0, 1], [1, 0])
+    fig = figure_of(pr, TRAIN, TEST)
+    if fig is other or len(other.axes) != 1 or len(other.axes[0].get_lines()) != 1:
+        fail("print_results dibujó sobre una figura que ya estaba abierta en vez de crear la suya.",
+             "print_results drew on a figure that was already open instead of making its own.",
+             cause_es="empieza con fig, ax = plt.subplots() (o plt.figure()) y dibuja solo en esa figura.",
+             cause_en="start with fig, ax = plt.subplots() (or plt.figure()) and draw on that figure only.")
