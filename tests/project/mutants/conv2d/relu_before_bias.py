@@ -1,0 +1,8 @@
+"""Applies the ReLU before adding the bias."""
+
+import tensorflow as tf
+
+
+def conv2d(x, W, b, strides=1):
+    x = tf.nn.conv2d(x, W, strides=[1, strides, strides, 1], padding="SAME")
+    return tf.nn.bias_add(tf.nn.relu(x), b)

@@ -1,0 +1,230 @@
+"""Run step suites against altered implementations: the machinery behind the proof tests.
+
+A *variant* is one file `tests/project/<kind>/<step_id>/<short_name>.py` (kind: `mutants` or
+`alternatives`), a complete replacement of that step's module. To test it, a temporary folder is
+filled with a copy of `solutions/` in which the step's module is replaced by the variant, and the
+step's suite runs against that folder (`--impl <folder>`).
+
+Importing TensorFlow costs seconds, so all variants of a kind run in ONE child process: this file
+is also a script that runs each suite in-process with `pytest.main` (kata/impl.py caches modules
+by path and content, so every temporary folder loads fresh) and prints one JSON line per run:
+
+    python tests/project/proof_support.py variants mutants [--stop-first] [--only=conv2d,data]
+    python tests/project/proof_support.py suites exercises [--only=conv2d]
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = ROOT / "tests" / "project"
+STEPS = ROOT / "tests" / "steps"
+KINDS = ("mutants", "alternatives")
+MARK = "@@proof "  # prefix of the driver's JSON lines, so stray prints cannot confuse the parent
+DRIVER_TIMEOUT_S = 1200
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One mutant or alternative file."""
+
+    kind: str
+    step_id: str
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.step_id}/{self.path.stem}"
+
+    @property
+    def idea(self) -> str:
+        """The first line of the file's docstring: the mistake, or the other valid way."""
+        doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8"))) or ""
+        return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def variants(kind: str) -> list:
+    """Every variant file of `kind`, sorted by step folder and file name."""
+    folder = PROJECT / kind
+    if not folder.is_dir():
+        return []
+    return [Variant(kind, step_dir.name, path)
+            for step_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+            for path in sorted(step_dir.glob("*.py")) if not path.name.startswith("_")]
+
+
+def suite_path(step_id: str) -> Path:
+    return STEPS / f"test_{step_id}.py"
+
+
+def module_of(step_id: str) -> str:
+    from kata import manifest
+    return manifest.get(step_id, ROOT).module
+
+
+def make_impl(variant: Variant, folder: Path) -> Path:
+    """`folder` = solutions/ with the variant's step module replaced by the variant."""
+    shutil.copytree(ROOT / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(variant.path, folder / f"{module_of(variant.step_id)}.py")
+    return folder
+
+
+# --- the child process -----------------------------------------------------------------------
+
+class _Recorder:
+    """A pytest plugin keeping every test's outcome and every collection error."""
+
+    def __init__(self):
+        self.tests = []
+        self.collect_errors = []
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or not report.passed:
+            status = "failed" if report.when == "call" and report.failed else report.outcome
+            if report.when != "call" and report.failed:
+                status = "error"
+            message = "" if report.passed else _text(report.longrepr)
+            self.tests.append({"test": report.nodeid.split("::", 1)[-1], "status": status, "message": message})
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(_text(report.longrepr))
+
+
+def _text(longrepr) -> str:
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        return str(longrepr[2])
+    text = str(longrepr)
+    return text if len(text) < 3000 else text[:3000] + "\n…"
+
+
+def run_suite(step_id: str, impl, stop_first=False) -> dict:
+    """Run tests/steps/test_<step_id>.py against `impl` in this process."""
+    import pytest
+
+    recorder = _Recorder()
+    args = [str(suite_path(step_id)), f"--impl={impl}", "-q", "-p", "no:cacheprovider",
+            f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"), *(["-x"] if stop_first else [])]
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        exit_code = pytest.main(args, plugins=[recorder])
+    return {"exit": int(exit_code), "tests": recorder.tests, "collect_errors": recorder.collect_errors,
+            "seconds": round(time.perf_counter() - start, 2)}
+
+
+def _emit(key: str, result: dict) -> None:
+    print(MARK + json.dumps({"key": key, **result}), flush=True)
+
+
+def _run_variants(kind: str, stop_first: bool, only) -> None:
+    with tempfile.TemporaryDirectory(prefix=f"kata-{kind}-") as tmp:
+        for number, variant in enumerate(v for v in variants(kind) if not only or v.step_id in only):
+            if not suite_path(variant.step_id).is_file():
+                _emit(variant.name, {"exit": -1, "tests": [], "collect_errors": ["no suite for this step"]})
+                continue
+            folder = make_impl(variant, Path(tmp) / f"{number:03d}-{variant.step_id}-{variant.path.stem}")
+            _emit(variant.name, run_suite(variant.step_id, folder, stop_first))
+
+
+def _run_suites(impl: str, only) -> None:
+    from kata import manifest
+    for step in manifest.steps(ROOT):
+        if suite_path(step.id).is_file() and (not only or step.id in only):
+            _emit(step.id, run_suite(step.id, impl))
+
+
+def main(argv) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    sys.path.insert(0, str(ROOT))
+    mode, target, *flags = argv
+    only = {name for flag in flags if flag.startswith("--only=") for name in flag[7:].split(",") if name}
+    if mode == "variants":
+        _run_variants(target, "--stop-first" in flags, only)
+    elif mode == "suites":
+        _run_suites(target, only)
+    else:
+        raise SystemExit(f"unknown mode {mode!r}: use 'variants KIND' or 'suites IMPL'")
+    return 0
+
+
+# --- the parent side -------------------------------------------------------------------------
+
+@dataclass
+class DriverRun:
+    """What one child process reported: {key: result}, plus its stderr for diagnosis."""
+
+    results: dict
+    returncode: int
+    stderr: str
+
+    def result(self, key: str) -> dict:
+        """The result for `key`, or an AssertionError telling why the child never reported it."""
+        if key not in self.results:
+            raise AssertionError(f"the proof driver reported nothing for {key} "
+                                 f"(exit status {self.returncode}); its stderr ends with:\n{self.stderr[-3000:]}")
+        return self.results[key]
+
+
+def drive(*args) -> DriverRun:
+    """Run this file as a child process with `args`; parse its JSON lines."""
+    env = {**os.environ, "KATA_LANG": "en", "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("KATA_ROOT", None)
+    try:
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=DRIVER_TIMEOUT_S)
+    except subprocess.TimeoutExpired as err:
+        out = err.stdout.decode() if isinstance(err.stdout, bytes) else (err.stdout or "")
+        return DriverRun(_parse(out), -9, f"timed out after {DRIVER_TIMEOUT_S} s")
+    return DriverRun(_parse(done.stdout), done.returncode, done.stderr)
+
+
+def _parse(stdout: str) -> dict:
+    results = {}
+    for line in stdout.splitlines():
+        if line.startswith(MARK):
+            record = json.loads(line[len(MARK):])
+            results[record.pop("key")] = record
+    return results
+
+
+@functools.lru_cache(maxsize=None)
+def variant_results(kind: str) -> DriverRun:
+    """All variants of `kind`, run once per test session. Mutants stop at their first failure."""
+    return drive("variants", kind, *(["--stop-first"] if kind == "mutants" else []))
+
+
+@functools.lru_cache(maxsize=None)
+def suite_results(impl: str) -> DriverRun:
+    """Every existing step suite run against `impl`, once per test session."""
+    return drive("suites", impl)
+
+
+def describe(result: dict) -> str:
+    """A short listing of a suite run's outcomes, for assertion messages."""
+    lines = [f"  {t['status']:7} {t['test']}" + (f"\n{_indent(t['message'])}" if t["message"] else "")
+             for t in result["tests"]]
+    lines += [f"  collection error:\n{_indent(e)}" for e in result["collect_errors"]]
+    return "\n".join(lines) or "  (no test ran)"
+
+
+def _indent(text: str) -> str:
+    return "\n".join("      " + line for line in text.splitlines()[:20])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
