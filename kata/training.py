@@ -1,0 +1,469 @@
+"""`kata train`: train the course network built from one implementation, on the real data.
+
+The tensorflow track runs the learner's `train` (step 7) with their own earlier steps; the keras
+track runs `build_model`, `compile_model` and `train_model` (steps 9–10). Both write the same run
+folder (see `kata.runs`), so two runs compare side by side with `kata compare`.
+"""
+
+import re
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from kata import figures, impl, manifest, runs
+from kata.i18n import t
+from kata.stubs import STUB_TAG
+
+TRACKS = ("tensorflow", "keras")
+# The steps each track calls directly, in course order (their own `uses` come along).
+TRACK_STEPS = {
+    "tensorflow": ("data", "plot_image", "generate_network", "train", "print_results"),
+    "keras": ("data", "plot_image", "print_results", "keras_model", "keras_train"),
+}
+PREDICT_BATCH = 500
+N_CLASSES = 10
+
+
+class TrainingError(Exception):
+    """Something the learner can fix (an unfinished step, missing data, a bad option); no traceback."""
+
+
+@dataclass
+class Options:
+    track: str = "tensorflow"
+    impl: str = "exercises"
+    epochs: int = 10
+    learning_rate: float = 0.001
+    batch_size: int = 128
+    dropout: float = None
+    seed: int = None
+    out: Path = None
+    limit: int = None
+    data_dir: str = "data/fashion"
+    root: Path = None
+
+    def hyperparameters(self) -> dict:
+        return {"epochs": self.epochs, "learning_rate": self.learning_rate, "batch_size": self.batch_size,
+                "dropout": self.dropout, "seed": self.seed, "limit": self.limit}
+
+
+@dataclass
+class Result:
+    out: Path
+    metrics: dict
+    status: str
+    figures: list = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- unfinished steps
+
+_STEP_IN_MESSAGE = re.compile(r"step '([^']+)'")
+
+
+def _stub_step(exc: BaseException):
+    """The step id a stub's NotImplementedError names (also when wrapped by tf.function), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        text = str(exc)
+        if isinstance(exc, NotImplementedError) and STUB_TAG in text:
+            found = _STEP_IN_MESSAGE.search(text)
+            return found.group(1) if found else ""
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _unfinished(step_id: str, impl_dir: Path, root) -> TrainingError:
+    step = manifest.get(step_id, root)
+    path = Path(impl_dir) / step.filename
+    return TrainingError(t(
+        f"El paso '{step.id}' ({step.title('es')}) aún no está hecho: completa {path} "
+        f"(sus tests: pytest -m {step.id}). Para entrenar la red de referencia: kata train --impl solutions",
+        f"Step '{step.id}' ({step.title('en')}) is not done yet: fill in {path} "
+        f"(its tests: pytest -m {step.id}). To train the reference network: kata train --impl solutions"))
+
+
+@contextmanager
+def _step(step_id: str, impl_dir: Path, root, *, strict=False):
+    """Turn a stub's NotImplementedError into TrainingError naming its step.
+
+    strict: also turn any other exception into a TrainingError blaming `step_id` (for the quick
+    checks before training, where a crash is the learner's bug, not ours).
+    """
+    try:
+        yield
+    except (KeyboardInterrupt, TrainingError):
+        raise
+    except Exception as err:
+        stub = _stub_step(err)
+        if stub is not None:
+            raise _unfinished(stub or step_id, impl_dir, root) from None
+        if not strict:
+            raise
+        step = manifest.get(step_id, root)
+        raise TrainingError(t(
+            f"El paso '{step.id}' ({Path(impl_dir) / step.filename}) falla: {type(err).__name__}: {err}. "
+            f"Sus tests muestran dónde: pytest -m {step.id}",
+            f"Step '{step.id}' ({Path(impl_dir) / step.filename}) fails: {type(err).__name__}: {err}. "
+            f"Its tests show where: pytest -m {step.id}")) from None
+
+
+def load_steps(track: str, spec, root=None):
+    """(impl_dir, {step id: module}) for a track, every module from the same implementation."""
+    try:
+        impl_dir = impl.resolve(spec, root)
+    except impl.StepUnavailable as err:
+        raise TrainingError(str(err)) from None
+    modules = {}
+    for step_id in TRACK_STEPS[track]:
+        try:
+            modules[step_id] = impl.load_step(step_id, impl_dir, reference_deps=False, root=root)
+        except impl.StepUnavailable as err:
+            step = manifest.get(step_id, root)
+            raise TrainingError(f"{step.id}: {err}. " + t(
+                "Para entrenar la red de referencia: kata train --impl solutions",
+                "To train the reference network: kata train --impl solutions")) from None
+    return impl_dir, modules
+
+
+def preflight(track: str, modules: dict, impl_dir: Path, root=None) -> None:
+    """Call every step once on tiny inputs, in course order, before minutes of training.
+
+    Raises TrainingError naming the first unfinished or crashing step.
+    """
+    plt = figures._pyplot()
+    with _step("data", impl_dir, root, strict=True):
+        modules["data"].one_hot(np.array([0, 9]))
+    with _step("plot_image", impl_dir, root, strict=True):
+        fig = plt.figure()
+        try:
+            modules["plot_image"].plot_image(plt, np.zeros(784, np.float32), 3, (28, 28), 111)
+        finally:
+            plt.close(fig)
+    with _step("print_results", impl_dir, root, strict=True):
+        plt.close(modules["print_results"].print_results([1.0, 0.5], [1.1, 0.6], metric="loss"))
+    if track == "tensorflow":
+        network = modules["generate_network"]
+        with _step("generate_network", impl_dir, root, strict=True):
+            weights, biases = network.init_parameters(n_output=N_CLASSES, seed=0)
+            logits = network.generate_network(np.zeros((2, 784), np.float32), weights, biases, _layers(network))
+        with _step("train", impl_dir, root, strict=True):
+            labels = np.eye(N_CLASSES, dtype=np.float32)[[0, 1]]
+            modules["train"].cost(logits, labels)
+            modules["train"].accuracy(logits, labels)
+    else:
+        with _step("keras_model", impl_dir, root, strict=True):
+            model = modules["keras_model"].build_model(n_output=N_CLASSES)
+        with _step("keras_train", impl_dir, root, strict=True):
+            modules["keras_train"].compile_model(model, 0.001)
+
+
+def _layers(network_module):
+    return tuple(getattr(network_module, "COURSE_LAYERS", (1, 1, 2, 2)))
+
+
+# --------------------------------------------------------------------------- data
+
+def load_dataset(data_module, data_dir, limit=None):
+    """(train_X, train_y, test_X, test_y) from the implementation's `load_data`; the first
+    `limit` training images only, when given. Shapes are checked against the course's."""
+    try:
+        train_X, train_y, test_X, test_y = data_module.load_data(str(data_dir))
+    except Exception as err:
+        if type(err).__name__ == "DataLoadError":
+            raise TrainingError(str(err)) from None
+        raise
+    if limit is not None:
+        train_X, train_y = train_X[:limit], train_y[:limit]
+    arrays = {"train_X": train_X, "train_y": train_y, "test_X": test_X, "test_y": test_y}
+    for name, array in arrays.items():
+        expected = 784 if name.endswith("X") else N_CLASSES
+        if np.ndim(array) != 2 or np.shape(array)[1] != expected:
+            raise TrainingError(t(
+                f"load_data devolvió {name} con forma {np.shape(array)}; se esperaba (N, {expected}). "
+                f"Revisa el paso 'data' (pytest -m data)",
+                f"load_data returned {name} shaped {np.shape(array)}; expected (N, {expected}). "
+                f"Check the step 'data' (pytest -m data)"))
+    return tuple(np.asarray(a, dtype=np.float32) for a in (train_X, train_y, test_X, test_y))
+
+
+# --------------------------------------------------------------------------- progress and records
+
+class Reporter:
+    """A rich progress bar per epoch (batches, running loss and accuracy, images/s) and a summary line."""
+
+    def __init__(self, epochs: int, batch_size: int, console=None):
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.text import Text
+
+        class Rate(ProgressColumn):
+            def render(self, task):
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed * batch_size:,.0f} img/s" if speed else "", style="progress.data.speed")
+
+        self.console = console or Console()
+        self.epochs = epochs
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]:.4f} · acc {task.fields[acc]:.4f}"), Rate(),
+            TimeElapsedColumn(), TextColumn("·"), TimeRemainingColumn(),
+            console=self.console, transient=False,
+            disable=not (self.console.is_terminal or self.console.is_jupyter))  # logs get the summary lines only
+        self._tasks = {}
+        self._running = [0.0, 0.0, 0]  # sums of loss and accuracy, batches, for the tensorflow hook
+
+    def __enter__(self):
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._progress.stop()
+
+    def _task(self, epoch: int, total: int):
+        if epoch not in self._tasks:
+            self._tasks[epoch] = self._progress.add_task(
+                t(f"época {epoch + 1}/{self.epochs}", f"epoch {epoch + 1}/{self.epochs}"),
+                total=total, loss=0.0, acc=0.0)
+        return self._tasks[epoch]
+
+    def batch_means(self, epoch: int, done: int, total: int, loss: float, acc: float) -> None:
+        """After `done` of `total` batches (0-based epoch), with the epoch's running means."""
+        self._progress.update(self._task(epoch, total), completed=done, loss=loss, acc=acc)
+
+    def on_batch(self, epoch, batch, n_batches, loss, acc) -> None:
+        """The tensorflow track's hook: one batch's own loss and accuracy (0-based numbers)."""
+        if batch == 0:
+            self._running = [0.0, 0.0, 0]
+        running = self._running
+        running[0] += float(loss)
+        running[1] += float(acc)
+        running[2] += 1
+        self.batch_means(epoch, batch + 1, n_batches, running[0] / running[2], running[1] / running[2])
+
+    def end_epoch(self, epoch: int, values: dict, seconds: float) -> None:
+        self.console.print(t(
+            f"época {epoch + 1}/{self.epochs}: ", f"epoch {epoch + 1}/{self.epochs}: ") +
+            f"train loss {values['train_loss']:.4f} acc {values['train_accuracy']:.4f} · "
+            f"test loss {values['test_loss']:.4f} acc {values['test_accuracy']:.4f} · {seconds:.1f} s",
+            highlight=False)
+
+
+class Recorder:
+    """Keeps the run's metrics: metrics.json and TensorBoard after every epoch, timed."""
+
+    def __init__(self, out: Path, metrics: dict, reporter=None, tensorboard=True):
+        self.out, self.metrics, self.reporter = out, metrics, reporter
+        self.tensorboard = figures.TensorBoard(out) if tensorboard else None
+        self._mark = time.perf_counter()
+        runs.save(out, metrics)
+
+    def start(self) -> None:
+        self._mark = time.perf_counter()
+
+    def on_epoch(self, epoch: int, values: dict) -> None:
+        """An epoch (0-based) finished with {"train_loss", "test_loss", "train_accuracy", "test_accuracy"}."""
+        now = time.perf_counter()
+        seconds, self._mark = now - self._mark, now
+        runs.add_epoch(self.metrics, values, seconds)
+        runs.save(self.out, self.metrics)
+        if self.tensorboard:
+            self.tensorboard.epoch(epoch + 1, values, seconds)
+        if self.reporter:
+            self.reporter.end_epoch(epoch, values, seconds)
+
+    def backfill(self, history: dict, seconds: float) -> None:
+        """Record epochs an implementation returned without calling the epoch hook."""
+        done = self.metrics["completed_epochs"]
+        count = len(history.get("test_accuracy", ()))
+        for epoch in range(done, count):
+            self.on_epoch(epoch, {k: history[k][epoch] for k in runs.CURVES})
+
+    def finish(self, status: str) -> None:
+        """Save the final status ("finished" or "interrupted") and close TensorBoard's files."""
+        self.metrics["status"] = status
+        runs.save(self.out, self.metrics)
+        if self.tensorboard:
+            self.tensorboard.close()
+            self.tensorboard = None
+
+
+# --------------------------------------------------------------------------- the two tracks
+
+def train_tensorflow(modules, data, opts: Options, reporter, recorder, impl_dir, root=None):
+    """Run the implementation's `train` on weights we keep; returns predict(X) → (N, 10) logits."""
+    import tensorflow as tf
+
+    network = modules["generate_network"]
+    layers = _layers(network)
+    with _step("generate_network", impl_dir, root):
+        weights, biases = network.init_parameters(n_output=N_CLASSES, seed=opts.seed)
+
+    def predict(X):
+        return np.asarray(network.generate_network(tf.constant(X), weights, biases, layers))
+
+    recorder.start()
+    with _step("train", impl_dir, root):
+        returned = modules["train"].train(
+            data, opts.epochs, opts.learning_rate, opts.batch_size, seed=opts.seed, dropout=opts.dropout,
+            parameters=(weights, biases), on_batch=reporter.on_batch if reporter else None,
+            on_epoch=recorder.on_epoch)
+    if isinstance(returned, (list, tuple)) and len(returned) == 4:
+        recorder.backfill(dict(zip(runs.CURVES, returned)), 0.0)
+    return predict
+
+
+def _keras_values(logs: dict) -> dict:
+    """Keras's epoch logs → our four names (the accuracy metric may be named differently)."""
+    def pick(prefix, word):
+        names = [k for k in logs if k.startswith(prefix) and word in k and (prefix or not k.startswith("val_"))]
+        return float(logs[min(names, key=len)])
+    return {"train_loss": pick("", "loss"), "train_accuracy": pick("", "acc"),
+            "test_loss": pick("val_", "loss"), "test_accuracy": pick("val_", "acc")}
+
+
+def keras_hooks(reporter, recorder):
+    """A keras Callback feeding the progress bar and the recorder."""
+    import keras
+
+    class Hooks(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            if reporter and logs:
+                reporter.batch_means(self._epoch, batch + 1, self.params.get("steps") or batch + 1,
+                                     float(logs.get("loss", 0.0)), float(logs.get("accuracy", 0.0)))
+
+        def on_epoch_end(self, epoch, logs=None):
+            recorder.on_epoch(epoch, _keras_values(logs or {}))
+
+    return Hooks()
+
+
+def train_keras(modules, data, opts: Options, reporter, recorder, impl_dir, root=None):
+    """Build, compile and fit the implementation's keras model; returns predict(X) → (N, 10) logits."""
+    with _step("keras_model", impl_dir, root):
+        model = modules["keras_model"].build_model(n_output=N_CLASSES, dropout=opts.dropout)
+    with _step("keras_train", impl_dir, root):
+        modules["keras_train"].compile_model(model, opts.learning_rate)
+    recorder.start()
+    with _step("keras_train", impl_dir, root):
+        history = modules["keras_train"].train_model(
+            model, data, epochs=opts.epochs, batch_size=opts.batch_size, callbacks=[keras_hooks(reporter, recorder)])
+    logs = getattr(history, "history", None)
+    if logs and recorder.metrics["completed_epochs"] < len(logs.get("val_loss", ())):
+        epochs = [_keras_values({k: v[i] for k, v in logs.items()}) for i in range(len(logs["val_loss"]))]
+        recorder.backfill({k: [e[k] for e in epochs] for k in runs.CURVES}, 0.0)
+
+    def predict(X):
+        return np.asarray(model.predict(X, batch_size=PREDICT_BATCH, verbose=0))
+
+    return predict
+
+
+TRAINERS = {"tensorflow": train_tensorflow, "keras": train_keras}
+
+
+def predicted_classes(predict, X, batch_size=PREDICT_BATCH) -> np.ndarray:
+    """(N,) argmax of predict(X) computed a batch at a time (all 10,000 at once would need ~3 GB)."""
+    parts = [np.argmax(predict(X[i:i + batch_size]), axis=1) for i in range(0, len(X), batch_size)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+# --------------------------------------------------------------------------- the whole run
+
+def run(opts: Options, console=None) -> Result:
+    """Train, record and draw one run. Raises TrainingError for what the learner can fix.
+
+    Ctrl-C stops training; the epochs that finished are kept and drawn, status "interrupted".
+    """
+    from rich.console import Console
+
+    console = console or Console()
+    if opts.track not in TRACKS:
+        raise TrainingError(f"--track {opts.track}: use one of {', '.join(TRACKS)}")
+    root = opts.root
+    impl_dir, modules = load_steps(opts.track, opts.impl, root)
+    out = _out_folder(opts.out or runs.default_out(opts.track), runs.check_out)
+    preflight(opts.track, modules, impl_dir, root)
+    if opts.seed is not None:
+        import keras
+
+        keras.utils.set_random_seed(opts.seed)  # Python, NumPy and TensorFlow (dropout) at once
+
+    console.print(t(f"Cargando Fashion-MNIST ({opts.data_dir})…", f"Loading Fashion-MNIST ({opts.data_dir})…"))
+    with _step("data", impl_dir, root):
+        data = load_dataset(modules["data"], opts.data_dir, opts.limit)
+    out = _out_folder(out, runs.prepare_out)
+    _announce(console, opts, data, impl_dir, out)
+    metrics = runs.new_metrics(opts.track, opts.impl or "exercises", impl_dir, opts.hyperparameters(),
+                               {"dir": str(opts.data_dir), "train_images": len(data[0]), "test_images": len(data[2])})
+    status = "finished"
+    with Reporter(opts.epochs, opts.batch_size, console) as reporter:
+        recorder = Recorder(out, metrics, reporter)
+        try:
+            predict = TRAINERS[opts.track](modules, data, opts, reporter, recorder, impl_dir, root)
+        except KeyboardInterrupt:
+            status, predict = "interrupted", None
+            recorder.finish(status)
+        except BaseException:
+            recorder.finish("failed")
+            raise
+    written = _draw(modules, metrics, data, predict, out, impl_dir, root, console)
+    recorder.finish(status)
+    _final_line(console, metrics, status, out)
+    return Result(out, metrics, status, written)
+
+
+def _announce(console, opts, data, impl_dir, out) -> None:
+    n_train, n_test = len(data[0]), len(data[2])
+    console.print(t(
+        f"{opts.track}: {n_train} imágenes de entrenamiento, {n_test} de test, "
+        f"{opts.epochs} épocas, lotes de {opts.batch_size} · implementación {impl_dir} → {out}",
+        f"{opts.track}: {n_train} training images, {n_test} test images, "
+        f"{opts.epochs} epochs, batches of {opts.batch_size} · implementation {impl_dir} → {out}"), highlight=False)
+
+
+def _out_folder(out, action) -> Path:
+    try:
+        return action(out)
+    except runs.RunError as err:
+        raise TrainingError(str(err)) from None
+
+
+def _draw(modules, metrics, data, predict, out, impl_dir, root, console) -> list:
+    """The figures of what completed: curves always (≥ 1 epoch), predictions when training ended."""
+    import input_data
+
+    written = []
+    if metrics["completed_epochs"]:
+        with _step("print_results", impl_dir, root):
+            written += figures.curves(modules["print_results"].print_results, metrics["history"], out)
+    if predict is not None and metrics["completed_epochs"]:
+        _, _, test_X, test_y = data
+        predicted = predicted_classes(predict, test_X)
+        true = np.argmax(test_y, axis=1)
+        with _step("plot_image", impl_dir, root):
+            written.append(figures.samples(modules["plot_image"].plot_image, test_X, true, predicted,
+                                           input_data.LABELS, out))
+        written.append(figures.confusion(true, predicted, input_data.LABELS, out))
+    return written
+
+
+def _final_line(console, metrics, status, out) -> None:
+    done, accuracy = metrics["completed_epochs"], metrics["test_accuracy"]
+    if status == "interrupted":
+        console.print(t(f"Interrumpido: se guardaron {done} época(s) en {out}",
+                        f"Interrupted: kept {done} epoch(s) in {out}"))
+    if accuracy is not None:
+        console.print(t(f"Exactitud en test tras {done} época(s): {accuracy:.4f}",
+                        f"Test accuracy after {done} epoch(s): {accuracy:.4f}") + f"  ({out})",
+                      style="bold", highlight=False)
+        console.print(t(f"Figuras en {out}; curvas en vivo: tensorboard --logdir {out / 'tensorboard'}",
+                        f"Pictures in {out}; live curves: tensorboard --logdir {out / 'tensorboard'}"),
+                      highlight=False)
