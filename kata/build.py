@@ -5,11 +5,10 @@ Each generator maps the kata root to {relative path: file text}. `build` writes 
 """
 
 import importlib
-import os
-import tempfile
 from pathlib import Path
 
 from kata import manifest
+from kata.files import write_atomic
 from kata.paths import find_root
 from kata.stubs import make_stub
 
@@ -62,19 +61,6 @@ def stale(root=None) -> list:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             differing.append(rel)
     return sorted(differing)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build(root=None) -> list:

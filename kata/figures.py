@@ -5,41 +5,22 @@ Every PNG is saved under a temporary name in the run folder and renamed, so a ru
 mid-save never leaves half a picture.
 """
 
-import os
-import tempfile
-from contextlib import contextmanager
+import sys
 from pathlib import Path
 
 import numpy as np
+
+from kata.files import atomic_path
 
 
 def _pyplot():
     import matplotlib
 
-    if "matplotlib.pyplot" not in __import__("sys").modules:
+    if "matplotlib.pyplot" not in sys.modules:
         matplotlib.use("Agg")  # files only: never open a window from the command line
     import matplotlib.pyplot as plt
 
     return plt
-
-
-@contextmanager
-def _atomic_png(path: Path):
-    """Yield a temporary .png path next to `path`; rename it to `path` when the block succeeds."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a picture is not
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def curves(print_results, history: dict, out: Path) -> list:
@@ -52,7 +33,7 @@ def curves(print_results, history: dict, out: Path) -> list:
     written = []
     for metric in ("loss", "accuracy"):
         path = Path(out) / f"{metric}.png"
-        with _atomic_png(path) as tmp:
+        with atomic_path(path) as tmp:
             tmp.unlink()
             fig = print_results(history[f"train_{metric}"], history[f"test_{metric}"], metric=metric, path=str(tmp))
             fig = fig if hasattr(fig, "savefig") else plt.gcf()
@@ -86,7 +67,7 @@ def samples(plot_image, images, true, predicted, labels, out: Path, rows=4, cols
     fig.suptitle(f"predicción (verdad) · predicted (true): {hits}/{count}")
     fig.tight_layout()
     path = Path(out) / "samples.png"
-    with _atomic_png(path) as tmp:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=80)
     plt.close(fig)
     return path
@@ -119,7 +100,7 @@ def confusion(true, predicted, labels, out: Path) -> Path:
     axes.set_title(f"Matriz de confusión · Confusion matrix (test accuracy {accuracy:.4f})")
     fig.tight_layout()
     path = Path(out) / "confusion.png"
-    with _atomic_png(path) as tmp:
+    with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=80)
     plt.close(fig)
     return path

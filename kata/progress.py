@@ -141,7 +141,7 @@ def load_state(root) -> dict:
 
 
 def save_state(root, state: dict) -> None:
-    from kata.build import write_atomic
+    from kata.files import write_atomic
 
     write_atomic(state_path(root), json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 

@@ -104,7 +104,8 @@ def _check_target(out: Path, root: Path, force: bool) -> None:
 
 def _fill(staging: Path, root: Path) -> list:
     """Copy and generate the bundle's files into `staging`; returns the optional paths missing."""
-    from kata.build import exercise_files, write_atomic
+    from kata.build import exercise_files
+    from kata.files import write_atomic
 
     skipped = []
     for rel, required in COPIED:

@@ -20,7 +20,7 @@ import platform
 import time
 from pathlib import Path
 
-from kata.build import write_atomic
+from kata.files import write_atomic
 from kata.i18n import t
 
 FORMAT = 1

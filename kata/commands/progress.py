@@ -313,7 +313,7 @@ def run_reset(args) -> int:
     import time
 
     from kata import progress
-    from kata.build import write_atomic
+    from kata.files import write_atomic
     from kata.paths import find_root
 
     _apply_lang(args)
