@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from kata.build import write_atomic
+from kata.files import write_atomic
 from kata.i18n import t
 
 SCHEMA = 1
