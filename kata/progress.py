@@ -172,7 +172,7 @@ def cache_key(step, root) -> str:
     """sha256 over the step's file, its tests, the shared conftest and the modules it uses."""
     root = Path(root)
     digest = hashlib.sha256()
-    files = [exercise_path(step, root), test_path(step, root), root / "tests" / "conftest.py",
+    files = [exercise_path(step, root), test_path(step, root), root / "conftest.py",
              *_dependency_files(step, root)]
     for path in files:
         digest.update(relative(path, root).encode())

@@ -23,7 +23,7 @@ from kata.stubs import BEGIN
 # (path relative to the root, required?) copied as they are.
 COPIED = (
     ("tests/steps", True),
-    ("tests/conftest.py", True),
+    ("conftest.py", True),
     ("input_data.py", True),
     ("kata", True),
     ("pyproject.toml", True),

@@ -23,7 +23,7 @@ from kata.stubs import BEGIN, STUB_TAG
 
 ROOT = Path(__file__).resolve().parents[2]
 # grader/ and tests/project/ are copied too, so the release test proves they are left out.
-COPIED = ("kata", "solutions", "exercises", "tests/steps", "tests/project", "tests/conftest.py",
+COPIED = ("kata", "solutions", "exercises", "tests/steps", "tests/project", "conftest.py",
           "grader", "pyproject.toml", "input_data.py")
 SOLVED = ("conv2d", "maxpool2d")
 BROKEN = "fully_connected"

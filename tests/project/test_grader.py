@@ -98,11 +98,11 @@ HOSTILE = {
 
 
 def make_kata(root: Path) -> Path:
-    """A tiny kata root: manifest, the real tests/conftest.py, step tests and solutions."""
+    """A tiny kata root: manifest, the real conftest.py, step tests and solutions."""
     (root / "kata").mkdir(parents=True)
     (root / "kata" / "steps.toml").write_text(MANIFEST)
     (root / "tests" / "steps").mkdir(parents=True)
-    shutil.copy(REPO / "tests" / "conftest.py", root / "tests" / "conftest.py")
+    shutil.copy(REPO / "conftest.py", root / "conftest.py")
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     for step, text in TESTS.items():
         (root / "tests" / "steps" / f"test_{step}.py").write_text(text)

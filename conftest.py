@@ -13,7 +13,7 @@ from kata import impl, manifest  # noqa: E402
 from kata.feedback import Feedback  # noqa: E402
 from kata.stubs import is_stub_error  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 
 
 def pytest_addoption(parser):
