@@ -80,3 +80,17 @@ def reference_step(impl_dir):
         except impl.StepUnavailable as err:
             raise Feedback(str(err)) from None
     return load
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With KATA_FORBID_SKIPS=1 (CI sets it) a skipped test fails the run: CI has the real data,
+    Chromium and everything else, so a skip there means something is missing."""
+    if not os.environ.get("KATA_FORBID_SKIPS") or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for report in skipped:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            reporter.write_line(f"KATA_FORBID_SKIPS: skipped {report.nodeid}: {reason}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
