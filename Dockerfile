@@ -36,6 +36,9 @@ print('Fashion-MNIST verified:', s.train.num_examples, s.validation.num_examples
 RUN useradd --create-home --uid 1000 --user-group --shell /bin/bash student \
  && chmod 1777 /home/student
 COPY --chown=student:student . /home/student/kata
+# Compose may run the container under the host's uid, which has no passwd entry: HOME must
+# still point somewhere writable for Jupyter, Keras and matplotlib.
+ENV HOME=/home/student
 USER student
 WORKDIR /home/student/kata
 

@@ -80,25 +80,29 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
         graded = runner.grade(sub.modules, submitted, snap, limits, python, lang)
         return sub, graded
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {pool.submit(work, sub) for sub in todo}
-        try:
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    sub, graded = future.result()
-                    notes = guard.check(sub.student)
-                    result = _result(sub, graded, steps, expect, notes, lang)
-                    summary.results[sub.student] = result
-                    out.write(f"results/{sub.student}.json", reports.results_text(result))
-                    out.write(f"feedback/{sub.student}.md", reports.feedback_text(result, lang))
-                    out.write("grades.csv", reports.csv_text(list(summary.results.values()), step_ids))
-                    log(f"{sub.student}: {reports._num(result['score'])} / {reports._num(result['max_score'])}"
-                        f"{'  (' + '; '.join(f['kind'] + ' in ' + f['step'] for f in result['faults']) + ')' if result['faults'] else ''}")
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            pending = {pool.submit(work, sub) for sub in todo}
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        sub, graded = future.result()
+                        notes = guard.check(sub.student)
+                        result = _result(sub, graded, steps, expect, notes, lang)
+                        summary.results[sub.student] = result
+                        out.write(f"results/{sub.student}.json", reports.results_text(result))
+                        out.write(f"feedback/{sub.student}.md", reports.feedback_text(result, lang))
+                        out.write("grades.csv", reports.csv_text(list(summary.results.values()), step_ids))
+                        log(f"{sub.student}: {reports._num(result['score'])} / {reports._num(result['max_score'])}"
+                            f"{'  (' + '; '.join(f['kind'] + ' in ' + f['step'] for f in result['faults']) + ')' if result['faults'] else ''}")
+            except BaseException:
+                runner.STOP.set()   # running children are killed, so leaving the pool waits seconds, not hours
+                for future in pending:
+                    future.cancel()
+                raise
+    finally:
+        runner.STOP.clear()
     late = guard.check(None)
     if late:
         log("; ".join(late))

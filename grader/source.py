@@ -62,7 +62,7 @@ def _code(cell_id: str, source: str, metadata) -> dict:
 
 
 def _setup_cell() -> dict:
-    source = "from grader.nbkernel import check_step, setup\n\nsetup()"
+    source = "from kata.nbkernel import check_step, setup\n\nsetup()"
     return _code("setup", source, _meta("setup", locked=True))
 
 

@@ -6,6 +6,7 @@ way of checking a step runs the same tests of `tests/steps/` and words failures 
 
 import contextlib
 import io
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -71,19 +72,43 @@ def run_tests(step_ids, impl="exercises", *, root=None, quiet=True, extra_args=(
     return collector.outcomes
 
 
+def first_problem(outcomes):
+    """The first test that did not pass (failed, error or skipped), or None when all passed.
+
+    A skip counts as a problem: a step is done only when its tests ran and passed, so code
+    that calls pytest.skip() cannot pass a step, in `kata check` or in the nbgrader cells.
+    """
+    for outcome in outcomes:
+        if outcome.status != "passed":
+            return outcome
+    return None
+
+
+def digest(step, outcomes, lang=None) -> tuple:
+    """(passed, text): whether the step passed, and a short report of its outcomes."""
+    passed = sum(o.status == "passed" for o in outcomes)
+    if not outcomes:
+        return False, t(f"No se encontraron tests para el paso {step.id}.", f"No tests found for step {step.id}.", lang)
+    problem = first_problem(outcomes)
+    if problem is None:
+        return True, t(f"✓ {step.id}: los {passed} tests pasan.", f"✓ {step.id}: all {passed} tests pass.", lang)
+    head = t(f"✗ {step.id}: {passed}/{len(outcomes)} tests pasan. Primer fallo ({problem.name}):",
+             f"✗ {step.id}: {passed}/{len(outcomes)} tests pass. First failure ({problem.name}):", lang)
+    return False, f"{head}\n{problem.message}"
+
+
 def check_step_verbose(step_id=None, impl="exercises", lang=None, root=None) -> bool:
     """Run one step's tests and print a short digest; the first step when none is named."""
     step = manifest.get(step_id, root) if step_id else manifest.steps(root)[0]
-    outcomes = run_tests([step.id], impl, root=root)
-    failed = [o for o in outcomes if o.status in ("failed", "error")]
-    passed = sum(o.status == "passed" for o in outcomes)
-    if not outcomes:
-        print(t(f"No se encontraron tests para el paso {step.id}.", f"No tests found for step {step.id}.", lang))
-        return False
-    if failed:
-        print(t(f"✗ {step.id}: {passed}/{len(outcomes)} tests pasan. Primer fallo ({failed[0].name}):",
-                f"✗ {step.id}: {passed}/{len(outcomes)} tests pass. First failure ({failed[0].name}):", lang))
-        print(failed[0].message)
-        return False
-    print(t(f"✓ {step.id}: los {passed} tests pasan.", f"✓ {step.id}: all {passed} tests pass.", lang))
-    return True
+    saved = os.environ.get("KATA_LANG")
+    if lang:  # the tests' own messages follow KATA_LANG: keep the whole digest in one language
+        os.environ["KATA_LANG"] = lang
+    try:
+        ok, text = digest(step, run_tests([step.id], impl, root=root), lang)
+    finally:
+        if saved is None:
+            os.environ.pop("KATA_LANG", None)
+        else:
+            os.environ["KATA_LANG"] = saved
+    print(text)
+    return ok

@@ -30,9 +30,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command is None:
-        args = parser().parse_args(["status", *([] if argv is None else argv)])
+    argv = sys.argv[1:] if argv is None else list(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command is None:  # a bare `kata` shows the progress
+        args = top.parse_args(["status", *argv])
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -28,6 +28,12 @@ def resolve(spec, root=None) -> Path:
     if spec in (None, "", "exercises"):
         return exercises_dir(root)
     if spec == "solutions":
+        if not solutions_dir(root).is_dir():
+            raise StepUnavailable(t(
+                f"esta copia de la kata ({root}) no trae las soluciones de referencia (es la versión para "
+                f"estudiantes): usa tu propio código, --impl exercises",
+                f"this copy of the kata ({root}) has no reference solutions (it is the student release): "
+                f"use your own code, --impl exercises"))
         return solutions_dir(root)
     folder = Path(spec).expanduser().resolve()
     if not folder.is_dir():

@@ -169,9 +169,12 @@ def _dependency_files(step, root) -> list:
 
 
 def cache_key(step, root) -> str:
-    """sha256 over the step's file, its tests, the shared conftest and the modules it uses."""
+    """sha256 over the step's file, its tests, the shared conftest, the modules it uses and the
+    kata's own version (a new kata may judge the same file differently)."""
+    from kata import __version__
+
     root = Path(root)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(__version__.encode())
     files = [exercise_path(step, root), test_path(step, root), root / "conftest.py",
              *_dependency_files(step, root)]
     for path in files:
@@ -202,11 +205,13 @@ def quick_status(step, root, state) -> StepStatus:
 
 def summarize(step, outcomes) -> StepStatus:
     """One step's status from its test Outcomes."""
+    from kata.checking import first_problem
+
     mine = [o for o in outcomes if o.step == step.id]
-    failed = [o for o in mine if o.status in ("failed", "error")]
     passed = sum(o.status == "passed" for o in mine)
-    if failed:
-        return StepStatus(step, FAILING, passed, len(mine), failed[0].message, failed[0].name)
+    problem = first_problem(mine)
+    if problem is not None:
+        return StepStatus(step, FAILING, passed, len(mine), problem.message, problem.name)
     if not passed:
         why = t("no se ejecutó ningún test de este paso", "none of this step's tests ran")
         return StepStatus(step, FAILING, 0, len(mine), why)

@@ -33,6 +33,7 @@ COPIED = (
     ("Dockerfile", False),
     ("docker-compose.yml", False),
     (".dockerignore", False),
+    (".env.example", False),
     (".gitignore", False),
 )
 FORBIDDEN = ("solutions", "tests/project", "grader")

@@ -321,6 +321,12 @@ def _keras_values(logs: dict) -> dict:
     """Keras's epoch logs → our four names (the accuracy metric may be named differently)."""
     def pick(prefix, word):
         names = [k for k in logs if k.startswith(prefix) and word in k and (prefix or not k.startswith("val_"))]
+        if not names:
+            raise TrainingError(t(
+                f"El paso 'keras_train' no registra '{prefix}{word}…' (registra: {', '.join(sorted(logs))}). "
+                f"compile_model debe añadir la métrica de exactitud y train_model validar con el test: pytest -m keras_train",
+                f"Step 'keras_train' does not log '{prefix}{word}…' (it logs: {', '.join(sorted(logs))}). "
+                f"compile_model must add the accuracy metric and train_model validate on the test set: pytest -m keras_train"))
         return float(logs[min(names, key=len)])
     return {"train_loss": pick("", "loss"), "train_accuracy": pick("", "acc"),
             "test_loss": pick("val_", "loss"), "test_accuracy": pick("val_", "acc")}
@@ -414,7 +420,11 @@ def run(opts: Options, console=None) -> Result:
         except BaseException:
             recorder.finish("failed")
             raise
-    written = _draw(modules, metrics, data, predict, out, impl_dir, root, console)
+    try:
+        written = _draw(modules, metrics, data, predict, out, impl_dir, root, console)
+    except BaseException:
+        recorder.finish("failed")   # metrics.json must not keep saying "running"
+        raise
     recorder.finish(status)
     _final_line(console, metrics, status, out)
     return Result(out, metrics, status, written)

@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from kata.i18n import t
+
 _STATE = {}
 
 
@@ -52,19 +54,16 @@ def kata_module(line: str, cell: str) -> None:
 def check_step(step_id: str) -> None:
     """Run the step's tests on the module its answer cell saved; AssertionError when any fails."""
     from kata import manifest
-    from kata.checking import run_tests
+    from kata.checking import digest, run_tests
 
     step = manifest.get(step_id)
     folder = setup()
     if not (folder / step.filename).is_file():
-        raise AssertionError(f"run the answer cell of step '{step.id}' first (the one starting with "
-                             f"%%kata_module {step.module})")
-    outcomes = run_tests([step.id], impl=str(folder))
-    bad = [o for o in outcomes if o.status in ("failed", "error")]
-    if not outcomes:
-        raise AssertionError(f"no tests were found for step '{step.id}'")
-    if bad:
-        first = bad[0]
-        raise AssertionError(f"{step.id}: {len(outcomes) - len(bad)} of {len(outcomes)} tests pass. "
-                             f"First failure ({first.name}):\n{first.message}")
-    print(f"✓ {step.id}: {len(outcomes)} tests pass")
+        raise AssertionError(t(f"ejecuta primero la celda de respuesta del paso '{step.id}' (la que empieza "
+                               f"por %%kata_module {step.module})",
+                               f"run the answer cell of step '{step.id}' first (the one starting with "
+                               f"%%kata_module {step.module})"))
+    ok, text = digest(step, run_tests([step.id], impl=str(folder)))
+    if not ok:
+        raise AssertionError(text)
+    print(text)

@@ -1,0 +1,43 @@
+"""The one rule for "this step passes", shared by `kata check`, `kata status` and the nbgrader cells."""
+
+import pytest
+
+from kata import impl, manifest
+from kata.checking import Outcome, digest, first_problem
+
+STEP = manifest.get("conv2d")
+
+
+def outcome(status, name="test_x", message=""):
+    return Outcome(STEP.id, name, status, message)
+
+
+def test_a_step_whose_tests_all_pass_is_done():
+    ok, text = digest(STEP, [outcome("passed"), outcome("passed")], lang="en")
+    assert ok and "all 2 tests pass" in text
+
+
+def test_a_failure_is_reported_with_its_message():
+    ok, text = digest(STEP, [outcome("passed"), outcome("failed", "test_y", "expected (1, 28, 28, 32)")], lang="en")
+    assert not ok
+    assert "1/2 tests pass" in text and "test_y" in text and "expected (1, 28, 28, 32)" in text
+
+
+def test_skipped_tests_never_pass_a_step_so_code_that_calls_pytest_skip_earns_nothing():
+    skipped = [outcome("skipped", "test_a", "Skipped: nothing to see"), outcome("skipped", "test_b")]
+    ok, text = digest(STEP, skipped, lang="en")
+    assert not ok
+    assert first_problem(skipped).name == "test_a"
+    assert "nothing to see" in text
+
+
+def test_a_step_with_no_tests_is_not_done():
+    ok, text = digest(STEP, [], lang="en")
+    assert not ok and "No tests found" in text
+
+
+def test_asking_for_the_solutions_in_a_copy_without_them_says_it_is_the_student_release(tmp_path, monkeypatch):
+    (tmp_path / "kata").mkdir()
+    monkeypatch.setenv("KATA_LANG", "en")
+    with pytest.raises(impl.StepUnavailable, match="student release"):
+        impl.resolve("solutions", tmp_path)
