@@ -10,9 +10,9 @@ A step's points are all or nothing, exactly as in `kata grade`.
 from pathlib import Path
 
 from kata import manifest
+from kata.notebooks import notebook_json
 
 ASSIGNMENT = "cnn_kata"
-NBFORMAT_MINOR = 5
 
 
 def notebook_files(root) -> dict:
@@ -24,12 +24,7 @@ def notebook_files(root) -> dict:
     cells = [_markdown("intro", INTRO), _setup_cell()]
     for step in steps:
         cells.extend(_step_cells(root, step))
-    nb = {"cells": cells,
-          "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                      "name": "python3"},
-                       "language_info": {"name": "python"}},
-          "nbformat": 4, "nbformat_minor": NBFORMAT_MINOR}
-    return {f"grader/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb": _dumps(nb)}
+    return {f"grader/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb": notebook_json(cells)}
 
 
 INTRO = """\
@@ -82,12 +77,3 @@ def _step_cells(root: Path, step) -> list:
               _meta(f"{step.id}-answer", solution=True)),
         _code(f"{step.id}-tests", tests, _meta(f"{step.id}-tests", grade=True, locked=True, points=step.points)),
     ]
-
-
-def _dumps(nb: dict) -> str:
-    """Validated JSON in nbformat's own layout (sorted keys, stable ids), one trailing newline."""
-    import nbformat
-
-    node = nbformat.from_dict(nb)
-    nbformat.validate(node)
-    return nbformat.writes(node, version=4) + "\n"

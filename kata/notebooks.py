@@ -25,7 +25,7 @@ def notebook_files(root) -> dict:
     for track, (name, heading) in TRACKS.items():
         steps = manifest.steps(root, track=track)
         if steps:
-            files[f"notebooks/{name}.ipynb"] = _dumps(_notebook(track, heading, steps))
+            files[f"notebooks/{name}.ipynb"] = notebook_json(_notebook(track, heading, steps))
     return files
 
 
@@ -38,15 +38,7 @@ def _notebook(track, heading, steps) -> dict:
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:  # nbformat would silently replace them with random ids: the JSON would drift
         raise ValueError(f"notebook {heading[1]!r}: repeated cell ids {repeated}; rename a step or a cell")
-    return {
-        "cells": [_cell(*spec) for spec in cells],
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": NBFORMAT_MINOR,
-    }
+    return [_cell(*spec) for spec in cells]
 
 
 def _step_cells(step) -> list:
@@ -77,11 +69,20 @@ def _cell(cell_id, kind, source, tags=()) -> dict:
     return cell
 
 
-def _dumps(nb) -> str:
-    """Validated JSON in nbformat's own layout (what JupyterLab writes back), one trailing newline."""
+def notebook_json(cells: list) -> str:
+    """A python3 notebook around `cells`, validated, in nbformat's own layout (what JupyterLab
+    writes back, so the committed file stays stable), with one trailing newline."""
     import nbformat
 
-    node = nbformat.from_dict(nb)
+    node = nbformat.from_dict({
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": NBFORMAT_MINOR,
+    })
     nbformat.validate(node)
     return nbformat.writes(node, version=4) + "\n"
 
