@@ -15,6 +15,10 @@ from kata.stubs import is_stub_error  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 
+# Mutants and alternatives are whole step modules that the proof tests load on purpose; pytest
+# must never collect them as tests, whatever their names.
+collect_ignore_glob = ["tests/project/mutants/*", "tests/project/alternatives/*"]
+
 
 def pytest_addoption(parser):
     parser.addoption(
