@@ -1,9 +1,12 @@
 """Run step suites against altered implementations: the machinery behind the proof tests.
 
 A *variant* is one file `tests/project/<kind>/<step_id>/<short_name>.py` (kind: `mutants` or
-`alternatives`), a complete replacement of that step's module. To test it, a temporary folder is
-filled with a copy of `solutions/` in which the step's module is replaced by the variant, and the
-step's suite runs against that folder (`--impl <folder>`).
+`alternatives`): either a complete replacement of that step's module, or — for a mistake that
+touches a line or two of a long module — a docstring and a list `EDITS` of (old, new) text
+replacements applied to the reference module with its solution markers removed (each `old` must
+match it exactly once, so a mutant that no longer fits the solution fails loudly). To test it, a
+temporary folder is filled with a copy of `solutions/` in which the step's module is replaced by
+the variant, and the step's suite runs against that folder (`--impl <folder>`).
 
 Importing TensorFlow costs seconds, so all variants of a kind run in ONE child process: this file
 is also a script that runs each suite in-process with `pytest.main` (kata/impl.py caches modules
@@ -75,10 +78,38 @@ def module_of(step_id: str) -> str:
     return manifest.get(step_id, ROOT).module
 
 
+def _edits(tree: ast.Module):
+    """The value of a top-level `EDITS = [...]`, or None for a whole-module variant."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EDITS"]:
+            return ast.literal_eval(node.value)
+    return None
+
+
+def variant_source(variant: Variant) -> str:
+    """The full module text a variant stands for."""
+    text = variant.path.read_text(encoding="utf-8")
+    edits = _edits(ast.parse(text))
+    if edits is None:
+        return text
+    from kata.stubs import BEGIN, END
+
+    reference = ROOT / "solutions" / f"{module_of(variant.step_id)}.py"
+    source = "".join(line for line in reference.read_text(encoding="utf-8").splitlines(keepends=True)
+                     if not line.strip().startswith((BEGIN, END)))
+    for number, (old, new) in enumerate(edits, start=1):
+        found = source.count(old)
+        if found != 1:
+            raise ValueError(f"{variant.path}: edit {number} matches {reference.name} {found} times, not once; "
+                             f"update the mutant to the current solution")
+        source = source.replace(old, new)
+    return source
+
+
 def make_impl(variant: Variant, folder: Path) -> Path:
     """`folder` = solutions/ with the variant's step module replaced by the variant."""
     shutil.copytree(ROOT / "solutions", folder, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copyfile(variant.path, folder / f"{module_of(variant.step_id)}.py")
+    (folder / f"{module_of(variant.step_id)}.py").write_text(variant_source(variant), encoding="utf-8")
     return folder
 
 

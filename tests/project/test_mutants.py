@@ -6,9 +6,12 @@ Layout of mutants and alternatives (shared by every step):
     tests/project/alternatives/<step_id>/<short_name>.py
 
 - `<step_id>` is a step `id` from kata/steps.toml (e.g. `keras_model`), not its module name.
-- Each file is ONE complete replacement of that step's module (`solutions/<module>.py`, e.g.
-  `keras_cnn.py` for keras_model): same functions, same signatures, no solution markers needed.
-  It is copied as `<module>.py` into a temporary copy of `solutions/`, and the step's suite
+- Each file stands for ONE replacement of that step's module (`solutions/<module>.py`, e.g.
+  `keras_cnn.py` for keras_model): either the whole module (same functions, same signatures),
+  or a docstring and `EDITS = [(old, new), ...]`, text replacements applied to the reference
+  module without its solution markers, each `old` matching exactly once — the short form for a
+  mistake of a line or two in a long module, which also follows later changes of the solution.
+  It becomes `<module>.py` in a temporary copy of `solutions/`, and the step's suite
   `tests/steps/test_<step_id>.py` runs against that folder (`--impl <folder>`).
 - The docstring's first line says the mistake (mutants: "Uses padding='VALID'.") or the other
   valid way (alternatives: "tf.nn.convolution instead of tf.nn.conv2d.").
@@ -57,3 +60,9 @@ def test_mutant_is_rejected_by_its_step_suite(mutant):
     failed = [t for t in result["tests"] if t["status"] in ("failed", "error")]
     assert failed, f"{mutant.name} ({mutant.idea}) survived: every test passed:\n{report}"
     assert failed[0]["message"].strip(), f"{mutant.name}: the failing test gave no message:\n{report}"
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
+def test_mutant_edits_still_fit_the_reference_solution(mutant):
+    source = proof.variant_source(mutant)   # raises, naming the edit, when an `old` no longer matches once
+    compile(source, str(mutant.path), "exec")
