@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kata.i18n import t
+
 STATUS = {"passed": "pass", "failed": "fail", "error": "error", "skipped": "skip"}
 MAX_CHANNEL_BYTES = 64 * 1024 * 1024
 # Python, pytest and TensorFlow load before the first test starts; that must not count against it.
@@ -85,13 +87,13 @@ def grade(modules: dict, step_ids: list, snapshot, limits: Limits, python=None, 
             run = _run_child(tmp / f"child{result.children}", snapshot, modules, pending, limits, deadline, python, lang)
             if not run.collected:
                 raise GraderError(_no_collection(run))
-            for t in run.collected:
-                if t["nodeid"] not in order:
-                    order.append(t["nodeid"])
-            ran = {t["step"] for t in run.collected}
+            for test in run.collected:
+                if test["nodeid"] not in order:
+                    order.append(test["nodeid"])
+            ran = {test["step"] for test in run.collected}
             for nodeid, rec in run.outcomes.items():
                 final[nodeid] = rec
-            unreported = [t for t in run.collected if t["nodeid"] not in run.outcomes]
+            unreported = [test for test in run.collected if test["nodeid"] not in run.outcomes]
             result.log_tail = _tail(run.stderr) or result.log_tail
             if not unreported:
                 pending = [s for s in pending if s not in ran]
@@ -101,25 +103,26 @@ def grade(modules: dict, step_ids: list, snapshot, limits: Limits, python=None, 
                 break
             culprit = _culprit(run, unreported)
             step = culprit["step"]
-            kind, reason = _fault(run, culprit, limits)
+            kind, reason = _fault(run, culprit, limits, lang)
             first_step = run.started and _step_of(run, run.started[0])
             if kind == "crash" and step != first_step and step not in suspected:
                 suspected.add(step)
-                for t in run.collected:
-                    if t["step"] == step:
-                        final.pop(t["nodeid"], None)
+                for test in run.collected:
+                    if test["step"] == step:
+                        final.pop(test["nodeid"], None)
                 done_steps = {s for s in pending if s != step and _complete(run, s)}
                 pending = [step] + [s for s in pending if s != step and s not in done_steps]
                 continue
             result.faults.append({"step": step, "kind": kind, "reason": reason, "test": culprit["name"]})
             final[culprit["nodeid"]] = _record(culprit, "timeout" if kind in ("timeout", "deadline") else "error",
                                                reason)
-            for t in unreported:
-                if t is culprit:
+            for test in unreported:
+                if test is culprit:
                     continue
-                if t["step"] == step or kind == "deadline":
-                    final[t["nodeid"]] = _record(t, "timeout" if kind in ("timeout", "deadline") else "error",
-                                                 f"not run: {culprit['name']} of this step {_short(kind)}")
+                if test["step"] == step or kind == "deadline":
+                    final[test["nodeid"]] = _record(test, "timeout" if kind in ("timeout", "deadline") else "error",
+                                                 t(f"no se ejecutó: {culprit['name']}, de este paso, {_short(kind, lang)}",
+                                                   f"not run: {culprit['name']} of this step {_short(kind, 'en')}", lang))
             if kind == "deadline":
                 for s in pending:
                     if s not in ran:
@@ -146,39 +149,56 @@ def _culprit(run, unreported) -> dict:
     return unreported[0]
 
 
-def _short(kind) -> str:
-    return {"timeout": "ran out of time", "deadline": "ran out of time",
-            "memory": "ran out of memory"}.get(kind, "crashed the grading process")
+def _short(kind, lang=None) -> str:
+    es = {"timeout": "se quedó sin tiempo", "deadline": "se quedó sin tiempo",
+          "memory": "se quedó sin memoria"}.get(kind, "hizo caer el proceso de corrección")
+    en = {"timeout": "ran out of time", "deadline": "ran out of time",
+          "memory": "ran out of memory"}.get(kind, "crashed the grading process")
+    return t(es, en, lang)
 
 
-def _fault(run, culprit, limits) -> tuple:
-    """(kind, a sentence for the feedback) for a child that stopped before reporting `culprit`."""
+def _fault(run, culprit, limits, lang=None) -> tuple:
+    """(kind, a sentence for the feedback, in the feedback's language) for a child that stopped
+    before reporting `culprit`."""
     where = _stuck_at(run.stderr)
     name = culprit["name"]
     if run.ended == "timeout":
-        return "timeout", (f"{name} ran longer than {limits.timeout_test:g} s and was stopped"
-                           f"{where}: look for a loop that never ends")
+        return "timeout", t(f"{name} tardó más de {limits.timeout_test:g} s y se detuvo{where}: "
+                            f"busca un bucle que no termina",
+                            f"{name} ran longer than {limits.timeout_test:g} s and was stopped{where}: "
+                            f"look for a loop that never ends", lang)
     if run.ended == "deadline":
-        return "deadline", (f"the whole submission ran longer than {limits.timeout_submission:g} s; "
-                            f"grading stopped during {name}{where}")
+        return "deadline", t(f"la entrega completa tardó más de {limits.timeout_submission:g} s; la corrección "
+                             f"se detuvo durante {name}{where}",
+                             f"the whole submission ran longer than {limits.timeout_submission:g} s; "
+                             f"grading stopped during {name}{where}", lang)
     if run.ended == "flood":
-        return "crash", f"{name} flooded the grader's result channel; grading of its step stopped"
+        return "crash", t(f"{name} inundó el canal de resultados del corrector; se detuvo la corrección de su paso",
+                          f"{name} flooded the grader's result channel; grading of its step stopped", lang)
     code = run.returncode
     if code < 0:
         sig = -code
         if sig == signal.SIGXFSZ:
-            return "output", (f"{name} wrote more than {limits.output_mb} MB (printing or writing files) "
-                              f"and was stopped")
+            return "output", t(f"{name} escribió más de {limits.output_mb} MB (prints o ficheros) y se detuvo",
+                               f"{name} wrote more than {limits.output_mb} MB (printing or writing files) "
+                               f"and was stopped", lang)
         if sig == signal.SIGKILL:
-            return "memory", (f"{name}: the grading process was killed by the system, most likely for "
-                              f"using too much memory")
+            return "memory", t(f"{name}: el sistema mató el proceso de corrección, casi seguro por usar "
+                               f"demasiada memoria",
+                               f"{name}: the grading process was killed by the system, most likely for "
+                               f"using too much memory", lang)
         sig_name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        return "crash", f"{name} crashed the Python process ({sig_name}){where}"
+        return "crash", t(f"{name} hizo caer el proceso de Python ({sig_name}){where}",
+                          f"{name} crashed the Python process ({sig_name}){where}", lang)
     if run.done:
-        return "crash", (f"{name} stopped the test session early (pytest.exit, KeyboardInterrupt or a "
-                         f"broken test run)")
-    return "crash", (f"the process ended with exit code {code} during {name} "
-                     f"(os._exit, sys.exit outside a function, or a fatal error)")
+        return "crash", t(f"{name} terminó la sesión de tests antes de tiempo (pytest.exit, KeyboardInterrupt "
+                          f"o una ejecución rota)",
+                          f"{name} stopped the test session early (pytest.exit, KeyboardInterrupt or a "
+                          f"broken test run)", lang)
+    return "crash", t(f"el proceso terminó con el código {code} durante {name} "
+                      f"(os._exit, sys.exit fuera de una función o un error fatal)",
+                      f"the process ended with exit code {code} during {name} "
+                      f"(os._exit, sys.exit outside a function, or a fatal error)", lang)
 
 
 def _stuck_at(stderr: str) -> str:

@@ -351,3 +351,11 @@ def test_the_real_kata_gives_full_marks_to_the_solutions_and_none_to_the_stubs(t
     assert summary.results["solved"]["score"] == summary.results["solved"]["max_score"] == 18
     assert summary.results["stubs"]["score"] == 0
     assert "not implemented yet" in (tmp_path / "out" / "feedback" / "stubs.md").read_text()
+
+
+@pytest.mark.parametrize("lang, words", [("es", "tardó más de 8 s"), ("en", "ran longer than 8 s")])
+def test_the_reason_for_a_fault_is_written_in_the_feedback_language(lang, words):
+    run = runner._Run(ended="timeout")
+    kind, reason = runner._fault(run, {"name": "test_beta_loops"}, runner.Limits(timeout_test=8), lang)
+    assert kind == "timeout"
+    assert reason.startswith("test_beta_loops") and words in reason
