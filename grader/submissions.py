@@ -2,12 +2,14 @@
 
 A submission is a folder `SUBMISSIONS/<student>/` or an archive `SUBMISSIONS/<student>.zip`.
 Only the files named in the manifest (`<module>.py`) are ever read; everything else a student
-sends (conftest.py, pytest.ini, tests/, sitecustomize.py, other modules) is ignored. A module is
-looked for at the top of the submission, then in an `exercises/` folder inside it (students
-often zip their whole kata copy).
+sends (conftest.py, pytest.ini, tests/, sitecustomize.py, other modules) is ignored. Folders and
+archives are searched alike, at any depth (students often send their whole kata copy): the
+shallowest copy of a module wins, then the first by path (`exercises/` before `solutions/`), and
+the feedback notes when there were several.
 """
 
 import hashlib
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -83,18 +85,33 @@ def read(path: Path, student: str, filenames) -> Submission:
 
 
 def _read_folder(sub: Submission, path: Path, filenames) -> None:
-    for name in filenames:
-        for candidate in (path / name, path / "exercises" / name):
-            if candidate.is_symlink():
-                sub.notes.append(f"{candidate.relative_to(path)} is a symbolic link: ignored (send the file itself)")
-                break
-            if candidate.is_file():
-                data = _read_capped(candidate.open("rb"))
-                if data is None:
-                    sub.notes.append(f"{candidate.relative_to(path)} is larger than {MAX_MODULE_BYTES} bytes: ignored")
-                else:
-                    sub.modules[name] = data
-                break
+    """Pick the wanted modules out of a folder, at any depth, as from a zip: the shallowest copy
+    wins (then the first by path), symbolic links are never followed or read."""
+    candidates = {}
+    seen = 0
+    for folder, dirs, files in os.walk(path, followlinks=False):
+        seen += len(dirs) + len(files)
+        if seen > MAX_ZIP_ENTRIES:
+            sub.notes.append(f"{path.name} holds more than {MAX_ZIP_ENTRIES} entries: only the first were searched")
+            break
+        dirs.sort()
+        for name in sorted(set(files) & set(filenames)):
+            found = Path(folder) / name
+            candidates.setdefault(name, []).append((len(found.relative_to(path).parts), str(found), found))
+    for name, found in candidates.items():
+        found.sort(key=lambda c: c[:2])
+        candidate = found[0][2]
+        rel = candidate.relative_to(path)
+        if len(found) > 1:
+            sub.notes.append(f"{path.name}: several copies of {name}; graded {rel}")
+        if candidate.is_symlink():
+            sub.notes.append(f"{rel} is a symbolic link: ignored (send the file itself)")
+            continue
+        data = _read_capped(candidate.open("rb"))
+        if data is None:
+            sub.notes.append(f"{rel} is larger than {MAX_MODULE_BYTES} bytes: ignored")
+        else:
+            sub.modules[name] = data
 
 
 def _read_capped(handle):

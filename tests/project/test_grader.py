@@ -359,3 +359,18 @@ def test_the_reason_for_a_fault_is_written_in_the_feedback_language(lang, words)
     kind, reason = runner._fault(run, {"name": "test_beta_loops"}, runner.Limits(timeout_test=8), lang)
     assert kind == "timeout"
     assert reason.startswith("test_beta_loops") and words in reason
+
+
+def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wins(tmp_path):
+    from grader import submissions
+
+    student = tmp_path / "ana"
+    (student / "cnn-kata" / "exercises").mkdir(parents=True)
+    (student / "cnn-kata" / "exercises" / "conv2d.py").write_text("DEEP = True\n")
+    (student / "cnn-kata" / "kata" / "pristine").mkdir(parents=True)
+    (student / "cnn-kata" / "kata" / "pristine" / "conv2d.py").write_text("STUB = True\n")
+    (student / "cnn-kata" / "maxpool2d.py").write_text("SHALLOW = True\n")
+    (student / "cnn-kata" / "exercises" / "maxpool2d.py").write_text("DEEPER = True\n")
+    sub = submissions.read(student, "ana", ["conv2d.py", "maxpool2d.py"])
+    assert sub.modules == {"conv2d.py": b"DEEP = True\n", "maxpool2d.py": b"SHALLOW = True\n"}
+    assert any("several copies of maxpool2d.py" in note for note in sub.notes)
