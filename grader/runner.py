@@ -53,7 +53,6 @@ class Graded:
     faults: list = field(default_factory=list)
     children: int = 0
     seconds: float = 0.0
-    log_tail: str = ""
 
 
 @dataclass
@@ -65,7 +64,6 @@ class _Run:
     done: bool = False
     ended: str = ""            # "", "timeout", "deadline", "flood"
     returncode: int = 0
-    stdout: str = ""
     stderr: str = ""
 
 
@@ -94,7 +92,6 @@ def grade(modules: dict, step_ids: list, snapshot, limits: Limits, python=None, 
             for nodeid, rec in run.outcomes.items():
                 final[nodeid] = rec
             unreported = [test for test in run.collected if test["nodeid"] not in run.outcomes]
-            result.log_tail = _tail(run.stderr) or result.log_tail
             if not unreported:
                 pending = [s for s in pending if s not in ran]
                 if pending:  # a step without tests: nothing more to run
@@ -267,7 +264,6 @@ def _run_child(tmp: Path, snapshot, modules, steps, limits, deadline, python, la
             os.close(life_write)
             _kill_group(proc)
     run.returncode = proc.returncode
-    run.stdout = _read_tail(tmp / "stdout.log")
     run.stderr = _read_tail(tmp / "stderr.log")
     return run
 

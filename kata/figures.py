@@ -65,8 +65,12 @@ def samples(plot_image, images, true, predicted, labels, out: Path, rows=4, cols
             spine.set_linewidth(2)
     hits = int(np.sum(np.asarray(predicted[:count]) == np.asarray(true[:count])))
     fig.suptitle(f"predicción (verdad) · predicted (true): {hits}/{count}")
+    return _save(plt, fig, Path(out) / "samples.png")
+
+
+def _save(plt, fig, path: Path) -> Path:
+    """Lay out, save under a temporary name, rename onto `path`, and free the figure."""
     fig.tight_layout()
-    path = Path(out) / "samples.png"
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=80)
     plt.close(fig)
@@ -98,12 +102,7 @@ def confusion(true, predicted, labels, out: Path) -> Path:
     axes.set_ylabel("verdad · true")
     accuracy = np.trace(matrix) / max(matrix.sum(), 1)
     axes.set_title(f"Matriz de confusión · Confusion matrix (test accuracy {accuracy:.4f})")
-    fig.tight_layout()
-    path = Path(out) / "confusion.png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=80)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, Path(out) / "confusion.png")
 
 
 class TensorBoard:
