@@ -1,6 +1,7 @@
 """Shared pytest set-up: `--impl`, a marker per step, and short learner-facing failures."""
 
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -9,9 +10,12 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kata import impl, manifest  # noqa: E402
+from kata import impl, manifest, quiet  # noqa: E402
 from kata.feedback import Feedback  # noqa: E402
 from kata.stubs import is_stub_error  # noqa: E402
+from kata.suite import step_of  # noqa: E402
+
+SUITE_FOLDERS = ("steps", "hidden")
 
 ROOT = Path(__file__).resolve().parent
 
@@ -33,12 +37,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
+def pytest_collect_file(file_path, parent):
+    """Import TensorFlow quietly before the first suite that uses it (see kata/quiet.py)."""
+    if file_path.suffix == ".py" and file_path.name.startswith("test_") and "tensorflow" not in sys.modules:
+        text = file_path.read_text(encoding="utf-8", errors="replace")
+        if "import tensorflow" in text or "import keras" in text:
+            quiet.tensorflow()
+
+
 def pytest_collection_modifyitems(items):
-    """Mark every test of tests/steps/test_<step>.py with its step."""
+    """Mark every test of a step suite (tests/steps/ or tests/hidden/test_<step>.py) with its step."""
     ids = {s.id for s in manifest.steps(ROOT)}
     for item in items:
-        name = Path(str(item.fspath)).stem.removeprefix("test_")
-        if item.fspath and Path(str(item.fspath)).parent.name == "steps" and name in ids:
+        path = Path(str(item.fspath))
+        name = step_of(path)
+        if path.parent.name in SUITE_FOLDERS and name in ids:
             item.add_marker(getattr(pytest.mark, name))
 
 

@@ -3,11 +3,26 @@
 `kata.check("conv2d")` runs one step's tests from a notebook; the `kata` command does the rest.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
-def check(step=None, impl="exercises", lang=None):
-    """Run a step's tests and print a short digest; returns True when they all pass."""
-    from kata.checking import check_step_verbose
+def check(step=None, impl="exercises", lang=None) -> bool:
+    """Run a step's public tests (the next unfinished one when none is named) and print a short
+    digest in the learner's language; True when they all pass."""
+    import os
 
-    return check_step_verbose(step, impl=impl, lang=lang)
+    from kata import status, suite, verdict
+
+    chosen = status.choose(step)
+    saved = os.environ.get("KATA_LANG")
+    if lang:  # the tests' own messages follow KATA_LANG: keep the whole digest in one language
+        os.environ["KATA_LANG"] = lang
+    try:
+        ok, text = verdict.summary(chosen, suite.run([chosen.id], impl), lang)
+    finally:
+        if saved is None:
+            os.environ.pop("KATA_LANG", None)
+        else:
+            os.environ["KATA_LANG"] = saved
+    print(text)
+    return ok

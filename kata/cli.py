@@ -1,45 +1,75 @@
-"""The `kata` command. Each sub-command lives in its own module under `kata/commands/`,
-which exposes `register(subparsers)`; this file only assembles them."""
+"""The `kata` command. Each learner's sub-command lives in a module under `kata/commands/` that
+exposes `register(subparsers)`; other installed packages add theirs through the entry-point group
+`cnn_kata.commands` (the instructor's `kata dev …` does), so a student release offers only what it has.
+"""
 
 import argparse
 import importlib
+import os
 import sys
+from importlib.metadata import entry_points
 
 from kata import __version__
+from kata.i18n import t
 
 COMMAND_MODULES = (
-    "kata.commands.progress",   # status, check, hint, watch, reset
-    "kata.commands.build",      # build
-    "kata.commands.release",    # release
-    "kata.commands.train",      # train, compare, bench
-    "kata.commands.grade",      # grade
-    "kata.commands.lab",        # lab
+    "kata.commands.status",     # status (and a bare `kata`)
+    "kata.commands.check",
+    "kata.commands.hint",
+    "kata.commands.watch",
+    "kata.commands.reset",
+    "kata.commands.train",      # train, compare
+    "kata.commands.lab",
 )
+PLUGIN_GROUP = "cnn_kata.commands"
+
+
+class KataParser(argparse.ArgumentParser):
+    """No abbreviated options: `--out` must never be read as `--output-limit`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="kata",
-        description="cnn-kata: build a CNN for Fashion-MNIST step by step · construye una CNN paso a paso",
-    )
+    from kata.commands.common import add_lang
+
+    top = KataParser(prog="kata", description=t(
+        "cnn-kata: construye una red convolucional para Fashion-MNIST paso a paso. Sin orden, `kata` muestra tu progreso.",
+        "cnn-kata: build a convolutional network for Fashion-MNIST step by step. With no command, `kata` shows your progress."))
     top.add_argument("--version", action="version", version=f"cnn-kata {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    add_lang(top, top=True)
+    sub = top.add_subparsers(dest="command", metavar=t("ORDEN", "COMMAND"))
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for plugin in entry_points(group=PLUGIN_GROUP):
+        try:
+            register = plugin.load()
+        except ImportError:   # registered by an install whose package is no longer there
+            continue
+        register(sub)
     return top
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    top = parser()
-    args = top.parse_args(argv)
-    if args.command is None:  # a bare `kata` shows the progress
-        args = top.parse_args(["status", *argv])
     try:
-        return int(args.func(args) or 0)
+        top = parser()
+        args = top.parse_args(argv)
+        if args.command is None:  # a bare `kata` (or `kata --lang en`) shows the progress
+            args = top.parse_args([*argv, "status"])
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
-        print("\ninterrumpido · interrupted", file=sys.stderr)
+        print(t("\ninterrumpido", "\ninterrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `kata | head` closed our output early: nothing is wrong, and nothing more can be said.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

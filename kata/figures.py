@@ -13,7 +13,7 @@ import numpy as np
 from kata.files import atomic_path
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
@@ -29,7 +29,7 @@ def curves(print_results, history: dict, out: Path) -> list:
     history: {"train_loss": [...], "test_loss": [...], "train_accuracy": [...], ...}.
     Returns the paths written.
     """
-    plt = _pyplot()
+    plt = pyplot()
     written = []
     for metric in ("loss", "accuracy"):
         path = Path(out) / f"{metric}.png"
@@ -50,7 +50,7 @@ def samples(plot_image, images, true, predicted, labels, out: Path, rows=4, cols
     images: (N, 784) floats; true, predicted: (N,) class numbers; labels: {number: name}.
     Mistakes get a red title and a red frame.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig = plt.figure(figsize=(cols * 2.0, rows * 2.3))
     count = min(rows * cols, len(images))
     for i in range(count):
@@ -86,7 +86,7 @@ def confusion_matrix(true, predicted, n_classes=10) -> np.ndarray:
 
 def confusion(true, predicted, labels, out: Path) -> Path:
     """confusion.png: the test set's confusion matrix, counts written in every cell."""
-    plt = _pyplot()
+    plt = pyplot()
     names = [labels[i] for i in range(len(labels))]
     matrix = confusion_matrix(true, predicted, len(names))
     fig, axes = plt.subplots(figsize=(8.5, 7.5))

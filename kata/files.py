@@ -35,3 +35,18 @@ def write_atomic(path, text: str) -> None:
     """Write `text` (UTF-8, LF line ends) to `path` through a temporary file and a rename."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")
+
+
+def backup(path: Path, stamp: str) -> Path:
+    """Copy `path` to `<name>.bak-<stamp>` (or `-2`, `-3`… if taken); never overwrites a file."""
+    path = Path(path)
+    data = path.read_bytes()
+    for n in range(1, 1000):
+        target = path.with_name(f"{path.name}.bak-{stamp}" + ("" if n == 1 else f"-{n}"))
+        try:
+            with open(target, "xb") as handle:   # "x": fails rather than replace an existing backup
+                handle.write(data)
+            return target
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path}: too many backups named {path.name}.bak-{stamp}*; remove some")

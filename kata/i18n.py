@@ -26,3 +26,10 @@ def language(explicit=None) -> str:
 def t(es: str, en: str, lang=None) -> str:
     """The text in the chosen language."""
     return en if language(lang) == "en" else es
+
+
+def number(value, lang=None) -> str:
+    """A count or a score as people write it: 2, not 2.0; 1.5 as "1,5" in Spanish and "1.5" in English."""
+    value = float(value)
+    text = str(int(value)) if value.is_integer() else f"{value:g}"
+    return text.replace(".", ",") if language(lang) == "es" else text

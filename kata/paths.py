@@ -1,4 +1,4 @@
-"""Where the kata's folders are.
+"""Where the kata's folders and files are.
 
 The root is the folder holding `kata/steps.toml`: `KATA_ROOT` if set, else the nearest such folder
 above the working directory (a student's copy), else the one this package was installed from.
@@ -32,3 +32,22 @@ def solutions_dir(root=None) -> Path:
 
 def exercises_dir(root=None) -> Path:
     return Path(root or find_root()) / "exercises"
+
+
+def suite_path(step, root=None) -> Path:
+    """tests/steps/test_<step id>.py: the public tests of a step (a Step or its id)."""
+    step_id = getattr(step, "id", step)
+    return Path(root or find_root()) / "tests" / "steps" / f"test_{step_id}.py"
+
+
+def exercise_path(step, root=None) -> Path:
+    """exercises/<module>.py: the learner's file of a step."""
+    return exercises_dir(root) / step.filename
+
+
+def relative(path, root) -> str:
+    """`path` as the learner would type it from the kata root (forward slashes)."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)

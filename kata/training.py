@@ -5,7 +5,6 @@ track runs `build_model`, `compile_model` and `train_model` (steps 9–10). Both
 folder (see `kata.runs`), so two runs compare side by side with `kata compare`.
 """
 
-import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,16 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kata import figures, impl, manifest, runs
+from kata import figures, impl, manifest, quiet, runs
 from kata.i18n import t
-from kata.stubs import STUB_TAG
+from kata.stubs import stub_step
 
-TRACKS = ("tensorflow", "keras")
-# The steps each track calls directly, in course order (their own `uses` come along).
-TRACK_STEPS = {
-    "tensorflow": ("data", "plot_image", "generate_network", "train", "print_results"),
-    "keras": ("data", "plot_image", "print_results", "keras_model", "keras_train"),
-}
 PREDICT_BATCH = 500
 N_CLASSES = 10
 
@@ -60,22 +53,6 @@ class Result:
 
 # --------------------------------------------------------------------------- unfinished steps
 
-_STEP_IN_MESSAGE = re.compile(r"step '([^']+)'")
-
-
-def _stub_step(exc: BaseException):
-    """The step id a stub's NotImplementedError names (also when wrapped by tf.function), or None."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        text = str(exc)
-        if isinstance(exc, NotImplementedError) and STUB_TAG in text:
-            found = _STEP_IN_MESSAGE.search(text)
-            return found.group(1) if found else ""
-        exc = exc.__cause__ or exc.__context__
-    return None
-
-
 def _unfinished(step_id: str, impl_dir: Path, root) -> TrainingError:
     step = manifest.get(step_id, root)
     path = Path(impl_dir) / step.filename
@@ -98,7 +75,7 @@ def _step(step_id: str, impl_dir: Path, root, *, strict=False):
     except (KeyboardInterrupt, TrainingError):
         raise
     except Exception as err:
-        stub = _stub_step(err)
+        stub = stub_step(err)
         if stub is not None:
             raise _unfinished(stub or step_id, impl_dir, root) from None
         if not strict:
@@ -118,7 +95,7 @@ def load_steps(track: str, spec, root=None):
     except impl.StepUnavailable as err:
         raise TrainingError(str(err)) from None
     modules = {}
-    for step_id in TRACK_STEPS[track]:
+    for step_id in manifest.track(track, root).trains_with:
         try:
             modules[step_id] = impl.load_step(step_id, impl_dir, reference_deps=False, root=root)
         except impl.StepUnavailable as err:
@@ -130,35 +107,51 @@ def load_steps(track: str, spec, root=None):
 
 
 def preflight(track: str, modules: dict, impl_dir: Path, root=None) -> None:
-    """Call every step once on tiny inputs, in course order, before minutes of training.
+    """Call every step the track trains with once, on tiny inputs, in course order, before minutes
+    of training. Raises TrainingError naming the first unfinished or crashing step."""
+    state = {"plt": figures.pyplot()}
+    for step in manifest.steps(root):
+        if step.id in modules:
+            with _step(step.id, impl_dir, root, strict=True):
+                PROBES[step.id](modules[step.id], state)
 
-    Raises TrainingError naming the first unfinished or crashing step.
-    """
-    plt = figures._pyplot()
-    with _step("data", impl_dir, root, strict=True):
-        modules["data"].one_hot(np.array([0, 9]))
-    with _step("plot_image", impl_dir, root, strict=True):
-        fig = plt.figure()
-        try:
-            modules["plot_image"].plot_image(plt, np.zeros(784, np.float32), 3, (28, 28), 111)
-        finally:
-            plt.close(fig)
-    with _step("print_results", impl_dir, root, strict=True):
-        plt.close(modules["print_results"].print_results([1.0, 0.5], [1.1, 0.6], metric="loss"))
-    if track == "tensorflow":
-        network = modules["generate_network"]
-        with _step("generate_network", impl_dir, root, strict=True):
-            weights, biases = network.init_parameters(n_output=N_CLASSES, seed=0)
-            logits = network.generate_network(np.zeros((2, 784), np.float32), weights, biases, _layers(network))
-        with _step("train", impl_dir, root, strict=True):
-            labels = np.eye(N_CLASSES, dtype=np.float32)[[0, 1]]
-            modules["train"].cost(logits, labels)
-            modules["train"].accuracy(logits, labels)
-    else:
-        with _step("keras_model", impl_dir, root, strict=True):
-            model = modules["keras_model"].build_model(n_output=N_CLASSES)
-        with _step("keras_train", impl_dir, root, strict=True):
-            modules["keras_train"].compile_model(model, 0.001)
+
+def _probe_plot_image(module, state):
+    plt = state["plt"]
+    fig = plt.figure()
+    try:
+        module.plot_image(plt, np.zeros(784, np.float32), 3, (28, 28), 111)
+    finally:
+        plt.close(fig)
+
+
+def _probe_generate_network(module, state):
+    weights, biases = module.init_parameters(n_output=N_CLASSES, seed=0)
+    state["logits"] = module.generate_network(np.zeros((2, 784), np.float32), weights, biases, _layers(module))
+
+
+def _probe_train(module, state):
+    labels = np.eye(N_CLASSES, dtype=np.float32)[[0, 1]]
+    logits = state.get("logits", np.zeros((2, N_CLASSES), np.float32))
+    module.cost(logits, labels)
+    module.accuracy(logits, labels)
+
+
+def _probe_keras_model(module, state):
+    state["model"] = module.build_model(n_output=N_CLASSES)
+
+
+# One quick call per step a track trains with; `kata dev check` proves every track step has one.
+PROBES = {
+    "data": lambda module, state: module.one_hot(np.array([0, 9])),
+    "plot_image": _probe_plot_image,
+    "generate_network": _probe_generate_network,
+    "train": _probe_train,
+    "print_results": lambda module, state: state["plt"].close(
+        module.print_results([1.0, 0.5], [1.1, 0.6], metric="loss")),
+    "keras_model": _probe_keras_model,
+    "keras_train": lambda module, state: module.compile_model(state["model"], 0.001),
+}
 
 
 def _layers(network_module):
@@ -391,9 +384,12 @@ def run(opts: Options, console=None) -> Result:
     from rich.console import Console
 
     console = console or Console()
-    if opts.track not in TRACKS:
-        raise TrainingError(f"--track {opts.track}: use one of {', '.join(TRACKS)}")
+    try:
+        manifest.track(opts.track, opts.root)
+    except manifest.ManifestError as err:
+        raise TrainingError(str(err)) from None
     root = opts.root
+    quiet.tensorflow()   # before the learner's modules import it, so its C++ start-up lines stay hidden
     impl_dir, modules = load_steps(opts.track, opts.impl, root)
     out = _out_folder(opts.out or runs.default_out(opts.track), runs.check_out)
     preflight(opts.track, modules, impl_dir, root)

@@ -1,0 +1,1 @@
+"""The learner's commands: each module exposes `register(subparsers)` (see kata/cli.py)."""

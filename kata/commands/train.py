@@ -1,4 +1,4 @@
-"""`kata train` (the main job), `kata compare RUN...` and `kata bench` (speed against keras.Model.fit)."""
+"""`kata train` (the main job) and `kata compare RUN...`."""
 
 import argparse
 import sys
@@ -13,7 +13,7 @@ def _positive_int(text):
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number ≥ 1")
+        raise argparse.ArgumentTypeError(t(f"{text!r}: se esperaba un número entero ≥ 1", f"{text!r}: expected a whole number ≥ 1"))
     return value
 
 
@@ -23,7 +23,7 @@ def _positive_float(text):
     except ValueError:
         value = 0.0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number > 0")
+        raise argparse.ArgumentTypeError(t(f"{text!r}: se esperaba un número > 0", f"{text!r}: expected a number > 0"))
     return value
 
 
@@ -33,34 +33,47 @@ def _rate(text):
     except ValueError:
         value = -1.0
     if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: dropout is a rate in [0, 1) (the fraction dropped)")
+        raise argparse.ArgumentTypeError(t(f"{text!r}: el dropout es una tasa en [0, 1) (la fracción que se apaga)",
+                                           f"{text!r}: dropout is a rate in [0, 1) (the fraction dropped)"))
     return value
 
 
 def register(sub):
-    p = sub.add_parser("train", help="train the network of an implementation on Fashion-MNIST · entrena tu red")
-    p.add_argument("--track", choices=("tensorflow", "keras"), default="tensorflow",
-                   help="tensorflow: your train() of step 7; keras: steps 9-10 (default tensorflow)")
-    p.add_argument("--impl", default="exercises", help="exercises (default), solutions, or a folder of step modules")
-    p.add_argument("--epochs", type=_positive_int, default=10, help="epochs (default 10)")
-    p.add_argument("--learning-rate", type=_positive_float, default=0.001, help="Adam's step size (default 0.001)")
-    p.add_argument("--batch-size", type=_positive_int, default=128, help="images per step (default 128)")
-    p.add_argument("--dropout", type=_rate, default=None, help="dropout rate before the output layer (default none)")
-    p.add_argument("--seed", type=int, default=None, help="repeatable weights, shuffling and dropout")
-    p.add_argument("--out", type=Path, default=None, help="run folder (default runs/<timestamp>-<track>/)")
-    p.add_argument("--limit", type=_positive_int, default=None, help="train on the first N training images only")
-    p.add_argument("--data-dir", default="data/fashion", help="where load_data looks first (default data/fashion)")
+    from kata import manifest
+    from kata.commands.check import impl_help
+
+    steps = {s.id: s.number for s in manifest.steps()}
+    p = sub.add_parser("train", help=t("entrena tu red con Fashion-MNIST y guarda sus curvas y su exactitud",
+                                       "train your network on Fashion-MNIST and keep its curves and accuracy"))
+    p.add_argument("--track", choices=[track.id for track in manifest.tracks()], default="tensorflow",
+                   help=t(f"tensorflow: tu train() del paso {steps.get('train')}; keras: los pasos "
+                          f"{steps.get('keras_model')} y {steps.get('keras_train')} (por defecto tensorflow)",
+                          f"tensorflow: your train() of step {steps.get('train')}; keras: steps "
+                          f"{steps.get('keras_model')} and {steps.get('keras_train')} (default tensorflow)"))
+    p.add_argument("--impl", default="exercises", help=impl_help())
+    p.add_argument("--epochs", type=_positive_int, default=10, help=t("épocas (por defecto 10)", "epochs (default 10)"))
+    p.add_argument("--learning-rate", type=_positive_float, default=0.001,
+                   help=t("tamaño del paso de Adam (por defecto 0.001)", "Adam's step size (default 0.001)"))
+    p.add_argument("--batch-size", type=_positive_int, default=128,
+                   help=t("imágenes por lote (por defecto 128)", "images per batch (default 128)"))
+    p.add_argument("--dropout", type=_rate, default=None,
+                   help=t("tasa de dropout antes de la capa de salida (por defecto ninguna)",
+                          "dropout rate before the output layer (default none)"))
+    p.add_argument("--seed", type=int, default=None,
+                   help=t("semilla: pesos, barajado y dropout repetibles", "seed: repeatable weights, shuffling and dropout"))
+    p.add_argument("--out", type=Path, default=None,
+                   help=t("carpeta del entrenamiento (por defecto runs/<fecha>-<track>/)",
+                          "run folder (default runs/<timestamp>-<track>/)"))
+    p.add_argument("--limit", type=_positive_int, default=None,
+                   help=t("entrena solo con las N primeras imágenes", "train on the first N training images only"))
+    p.add_argument("--data-dir", default="data/fashion",
+                   help=t("dónde busca load_data primero (por defecto data/fashion)",
+                          "where load_data looks first (default data/fashion)"))
     p.set_defaults(func=run_train)
 
-    c = sub.add_parser("compare", help="compare training runs side by side · compara entrenamientos")
-    c.add_argument("runs", nargs="+", metavar="RUN", help="run folders written by kata train")
+    c = sub.add_parser("compare", help=t("compara entrenamientos lado a lado", "compare training runs side by side"))
+    c.add_argument("runs", nargs="+", metavar="RUN", help=t("carpetas escritas por kata train", "run folders written by kata train"))
     c.set_defaults(func=run_compare)
-
-    b = sub.add_parser("bench", help="seconds per epoch of the tensorflow track against keras.Model.fit, and memory")
-    bench = _bench_module()
-    if bench is not None:
-        bench.add_options(b)
-    b.set_defaults(func=run_bench)
 
 
 def _error(message) -> int:
@@ -108,30 +121,3 @@ def run_compare(args) -> int:
     console.print(t("* media sin la primera época (incluye el trazado de los grafos) cuando hay más de una",
                     "* mean leaving out the first epoch (it includes tracing the graphs) when there are more"))
     return 0
-
-
-def _bench_path() -> Path:
-    from kata.paths import find_root
-
-    return find_root() / "bench" / "speed.py"
-
-
-def _bench_module():
-    """bench/speed.py as a module (it imports only the standard library at the top), or None."""
-    import importlib.util
-
-    path = _bench_path()
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("kata_bench_speed", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run_bench(args) -> int:
-    bench = _bench_module()
-    if bench is None:
-        return _error(f"{_bench_path()} is missing: the benchmark ships with the kata's repository, "
-                      f"not with the student release")
-    return int(bench.main(args=args) or 0)

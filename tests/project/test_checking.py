@@ -1,9 +1,10 @@
-"""The one rule for "this step passes", shared by `kata check`, `kata status` and the nbgrader cells."""
+"""The one rule for "this step passes", shared by `kata check`, `kata status`, the nbgrader cells and the grader."""
 
 import pytest
 
 from kata import impl, manifest
-from kata.checking import Outcome, digest, first_problem
+from kata.suite import Outcome
+from kata.verdict import first_problem, summary
 
 STEP = manifest.get("conv2d")
 
@@ -13,26 +14,26 @@ def outcome(status, name="test_x", message=""):
 
 
 def test_a_step_whose_tests_all_pass_is_done():
-    ok, text = digest(STEP, [outcome("passed"), outcome("passed")], lang="en")
+    ok, text = summary(STEP, [outcome("passed"), outcome("passed")], lang="en")
     assert ok and "all 2 tests pass" in text
 
 
 def test_a_failure_is_reported_with_its_message():
-    ok, text = digest(STEP, [outcome("passed"), outcome("failed", "test_y", "expected (1, 28, 28, 32)")], lang="en")
+    ok, text = summary(STEP, [outcome("passed"), outcome("failed", "test_y", "expected (1, 28, 28, 32)")], lang="en")
     assert not ok
-    assert "1/2 tests pass" in text and "test_y" in text and "expected (1, 28, 28, 32)" in text
+    assert "1 of 2 tests pass" in text and "test_y" in text and "expected (1, 28, 28, 32)" in text
 
 
 def test_skipped_tests_never_pass_a_step_so_code_that_calls_pytest_skip_earns_nothing():
     skipped = [outcome("skipped", "test_a", "Skipped: nothing to see"), outcome("skipped", "test_b")]
-    ok, text = digest(STEP, skipped, lang="en")
+    ok, text = summary(STEP, skipped, lang="en")
     assert not ok
     assert first_problem(skipped).name == "test_a"
     assert "nothing to see" in text
 
 
 def test_a_step_with_no_tests_is_not_done():
-    ok, text = digest(STEP, [], lang="en")
+    ok, text = summary(STEP, [], lang="en")
     assert not ok and "No tests found" in text
 
 

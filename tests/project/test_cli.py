@@ -16,15 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from kata import build, manifest, progress, release
+from kata import manifest, state, status, stubs, verdict, watch
 from kata.cli import parser
-from kata.commands import progress as progress_command
-from kata.stubs import BEGIN, STUB_TAG
+from kata.commands import reset as reset_command
+from kata.commands import watch as watch_command
+from kata.files import backup
+from kata.stubs import BEGIN, STUB_TAG, stub_text
+from kata_dev import release
 
 ROOT = Path(__file__).resolve().parents[2]
-# grader/ and tests/project/ are copied too, so the release test proves they are left out.
-COPIED = ("kata", "solutions", "exercises", "tests/steps", "tests/project", "conftest.py",
-          "grader", "pyproject.toml", "input_data.py")
+# kata_dev/, course/ and tests/project/ are copied too, so the release test proves they are left out.
+COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "tests/steps", "tests/project", "conftest.py",
+          "pyproject.toml", "input_data.py")
 SOLVED = ("conv2d", "maxpool2d")
 BROKEN = "fully_connected"
 STUB_STEP = "print_results"          # a stub whose suite does not import TensorFlow
@@ -128,27 +131,27 @@ def test_status_reads_cached_results_instead_of_running_the_tests_again(first_st
 
 def test_a_cached_result_is_forgotten_when_the_step_file_changes(kata_copy):
     step = manifest.get("conv2d", ROOT)
-    state = progress.load_state(kata_copy)
-    progress.record(progress.StepStatus(step, progress.DONE, 3, 3), kata_copy, state)
-    assert progress.quick_status(step, kata_copy, state).state == progress.DONE
+    status.record(status.StepStatus(step, status.DONE, 3, 3), kata_copy)
+    saved = state.load(kata_copy)
+    assert status.quick_status(step, kata_copy, saved).state == status.DONE
     with open(kata_copy / "exercises" / "conv2d.py", "a", encoding="utf-8") as handle:
         handle.write("\n# an edit\n")
-    assert progress.quick_status(step, kata_copy, state).state == progress.UNKNOWN
+    assert status.quick_status(step, kata_copy, saved).state == status.UNKNOWN
 
 
 def test_a_stub_with_comments_added_is_still_not_started():
     step = manifest.get("train", ROOT)
-    stub = build.stub_for(step, ROOT)
-    assert progress.raises_stub_everywhere("# my notes\n" + stub, step.functions)
+    stub = stub_text(step, ROOT)
+    assert stubs.raises_stub_everywhere("# my notes\n" + stub, step.functions)
 
 
 def test_a_stub_with_one_function_written_counts_as_started():
     step = manifest.get("data", ROOT)
-    stub = build.stub_for(step, ROOT)
+    stub = stub_text(step, ROOT)
     head, sep, tail = stub.partition("def one_hot")
     body_start = tail.index("raise NotImplementedError")
     written = head + sep + tail[:body_start] + "return None  # " + tail[body_start:]
-    assert not progress.raises_stub_everywhere(written, step.functions)
+    assert not stubs.raises_stub_everywhere(written, step.functions)
 
 
 # ---------------------------------------------------------------- check
@@ -189,7 +192,7 @@ def test_failure_digest_keeps_the_error_lines_and_where_they_happened():
     longrepr = ("    def test_x(load_step):\n>       out = conv2d(x)\n\ntests/steps/test_conv2d.py:40: \n"
                 "_ _ _ _\n\n    def conv2d(x):\n>       return x + undefined\nE       NameError: name 'undefined' "
                 "is not defined\n\nexercises/conv2d.py:22: NameError")
-    text = progress.digest(longrepr)
+    text = verdict.trim(longrepr)
     assert text.splitlines()[0] == "NameError: name 'undefined' is not defined"
     assert "exercises/conv2d.py" in text and "22" in text
     assert "def test_x" not in text
@@ -236,7 +239,7 @@ def test_reset_with_yes_restores_the_stub_and_keeps_the_learners_file(kata_copy)
     result = kata(kata_copy, "reset", "conv2d", "--yes")
     assert result.returncode == 0, result.stderr
     step = manifest.get("conv2d", kata_copy)
-    assert (kata_copy / "exercises" / "conv2d.py").read_text(encoding="utf-8") == build.stub_for(step, kata_copy)
+    assert (kata_copy / "exercises" / "conv2d.py").read_text(encoding="utf-8") == stub_text(step, kata_copy)
     backups = list((kata_copy / "exercises").glob("conv2d.py.bak-*"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == solved
     assert backups[0].name in result.stdout, result.stdout
@@ -245,9 +248,9 @@ def test_reset_with_yes_restores_the_stub_and_keeps_the_learners_file(kata_copy)
 def test_a_backup_never_overwrites_an_earlier_one(tmp_path):
     path = tmp_path / "conv2d.py"
     path.write_text("first", encoding="utf-8")
-    one = progress.backup(path, "20240101-120000")
+    one = backup(path, "20240101-120000")
     path.write_text("second", encoding="utf-8")
-    two = progress.backup(path, "20240101-120000")
+    two = backup(path, "20240101-120000")
     assert one != two
     assert one.read_text(encoding="utf-8") == "first" and two.read_text(encoding="utf-8") == "second"
 
@@ -259,7 +262,7 @@ class FakeTerminal:
 
 @pytest.mark.parametrize("answer, expected", [("y", True), ("s", True), ("", False), ("n", False)])
 def test_reset_confirmation_accepts_only_a_yes(answer, expected):
-    assert progress_command.confirmed("Restore?", stdin=FakeTerminal(), ask=lambda _: answer) is expected
+    assert reset_command.confirmed("Restore?", stdin=FakeTerminal(), ask=lambda _: answer) is expected
 
 
 # ---------------------------------------------------------------- watch
@@ -268,7 +271,7 @@ def test_reset_confirmation_accepts_only_a_yes(answer, expected):
 def test_watch_checks_at_start_and_again_after_each_change():
     snapshots = iter([{"conv2d.py": 1}, {"conv2d.py": 1}, {"conv2d.py": 2}, {"conv2d.py": 2, "new.py": 1}])
     calls, sleeps = [], []
-    progress.watch_files("exercises", calls.append, interval=0.5, sleep=sleeps.append,
+    watch.watch_files("exercises", calls.append, interval=0.5, sleep=sleeps.append,
                          take=lambda _: next(snapshots), polls=4)
     assert calls == [[], ["conv2d.py"], ["new.py"]]
     assert sleeps == [0.5] * 4
@@ -280,36 +283,36 @@ def test_watch_stops_cleanly_on_ctrl_c(monkeypatch, capsys, kata_copy):
 
     monkeypatch.setenv("KATA_ROOT", str(kata_copy))
     monkeypatch.setenv("KATA_LANG", "en")   # restored afterwards, though `--lang` sets it
-    monkeypatch.setattr(progress, "watch_files", interrupted)
+    monkeypatch.setattr(watch, "watch_files", interrupted)
     args = parser().parse_args(["watch", "--lang", "en"])
     assert args.func(args) == 0
     assert "Bye." in capsys.readouterr().out
 
 
 def test_watch_runs_each_check_in_a_fresh_interpreter():
-    command = progress_command.check_command("conv2d", "en")
+    command = watch_command.check_command("conv2d", "en")
     assert command == [sys.executable, "-m", "kata", "check", "conv2d", "--lang", "en"]
 
 
 # ---------------------------------------------------------------- release
 
 
-def test_release_leaves_out_solutions_project_tests_and_grader(kata_copy, tmp_path):
+def test_release_leaves_out_solutions_project_tests_and_the_instructor_package(kata_copy, tmp_path):
     out = tmp_path / "student"
-    result = kata(kata_copy, "release", str(out))
+    result = kata(kata_copy, "dev", "release", str(out))
     assert result.returncode == 0, result.stderr
-    for forbidden in ("solutions", "tests/project", "grader"):
+    for forbidden in ("solutions", "tests/project", "kata_dev", "course"):
         assert not (out / forbidden).exists(), f"{forbidden} is in the release"
     assert release.scan(out) == []
     for step in manifest.steps(ROOT):
-        stub = build.stub_for(step, kata_copy)
+        stub = stub_text(step, kata_copy)
         assert (out / "exercises" / step.filename).read_text(encoding="utf-8") == stub, step.id
     assert not list(out.rglob("__pycache__")), "compiled caches were shipped"
 
 
 def test_release_tests_fail_kindly_on_the_stub_and_pass_with_a_solution(kata_copy, tmp_path):
     out = tmp_path / "student"
-    assert kata(kata_copy, "release", str(out)).returncode == 0
+    assert kata(kata_copy, "dev", "release", str(out)).returncode == 0
     pytest_command = [sys.executable, "-m", "pytest", "tests/steps/test_conv2d.py", "-q"]
     stub_run = subprocess.run(pytest_command, cwd=out, env=child_env(), capture_output=True, text=True,
                               timeout=PROCESS_TIMEOUT_S)
@@ -323,7 +326,7 @@ def test_release_tests_fail_kindly_on_the_stub_and_pass_with_a_solution(kata_cop
 
 def test_status_and_reset_work_in_a_release_without_solutions(kata_copy, tmp_path):
     out = tmp_path / "student"
-    assert kata(kata_copy, "release", str(out)).returncode == 0
+    assert kata(kata_copy, "dev", "release", str(out)).returncode == 0
     status = kata(out, "status")
     assert status.returncode == 0 and set(state_column(status.stdout).values()) == {"not started"}, status.stdout
     stub = (out / "exercises" / "conv2d.py").read_text(encoding="utf-8")
@@ -336,10 +339,10 @@ def test_release_refuses_a_folder_that_is_not_empty_unless_forced(kata_copy, tmp
     out = tmp_path / "student"
     out.mkdir()
     (out / "old.txt").write_text("an older release", encoding="utf-8")
-    refused = kata(kata_copy, "release", str(out))
+    refused = kata(kata_copy, "dev", "release", str(out))
     assert refused.returncode == 1 and "--force" in refused.stderr, refused.stderr
     assert (out / "old.txt").is_file()
-    forced = kata(kata_copy, "release", str(out), "--force")
+    forced = kata(kata_copy, "dev", "release", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
     assert not (out / "old.txt").exists() and (out / "exercises" / "conv2d.py").is_file()
 
@@ -352,13 +355,13 @@ def test_release_that_would_leak_a_solution_writes_nothing(kata_copy, tmp_path):
     leak.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
                     encoding="utf-8")
     out = tmp_path / "student"
-    result = kata(kata_copy, "release", str(out))
+    result = kata(kata_copy, "dev", "release", str(out))
     assert result.returncode == 1 and "notebooks/leak.ipynb" in result.stderr, result.stderr
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["kata"], "a half-built bundle was left behind"
 
 
 def test_release_never_replaces_the_repository_itself(kata_copy):
-    result = kata(kata_copy, "release", str(kata_copy), "--force")
+    result = kata(kata_copy, "dev", "release", str(kata_copy), "--force")
     assert result.returncode == 1 and "repository" in result.stderr, result.stderr
     assert (kata_copy / "solutions").is_dir()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import batch, runner
+from kata_dev.grader import batch, runner
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 8.0          # per test, in the tiny kata; a healthy tiny test takes milliseconds
@@ -26,11 +26,21 @@ MEMORY_MB = 1500       # a tiny-kata child (Python, pytest, NumPy) needs about 4
 OUTPUT_MB = 8
 
 MANIFEST = """
+format = 1
+
+[[track]]
+id = "tiny"
+notebook = "tiny"
+title.es = "Diminuta"
+title.en = "Tiny"
+trains_with = []
+
 [[step]]
 id = "alpha"
 module = "alpha"
 functions = ["double"]
 uses = []
+track = "tiny"
 points = 1
 title.es = "Doble"
 title.en = "Double"
@@ -42,6 +52,7 @@ id = "beta"
 module = "beta"
 functions = ["triple"]
 uses = ["alpha"]
+track = "tiny"
 points = 2
 title.es = "Triple"
 title.en = "Triple"
@@ -53,6 +64,7 @@ id = "gamma"
 module = "gamma"
 functions = ["negate"]
 uses = []
+track = "tiny"
 points = 3
 title.es = "Opuesto"
 title.en = "Negate"
@@ -280,7 +292,7 @@ def test_the_csv_uses_nbgrader_export_column_names(hostile_class):
 
 def run_cli(subs, out, root, *extra, **popen):
     env = {**os.environ, "KATA_ROOT": str(root)}
-    cmd = [sys.executable, "-m", "kata", "grade", str(subs), str(out), "-j", "1",
+    cmd = [sys.executable, "-m", "kata", "dev", "grade", str(subs), str(out), "-j", "1",
            "--timeout-test", str(TIMEOUT), "--memory", str(MEMORY_MB), "--lang", "en", *extra]
     return subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)
 
@@ -362,7 +374,7 @@ def test_the_reason_for_a_fault_is_written_in_the_feedback_language(lang, words)
 
 
 def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wins(tmp_path):
-    from grader import submissions
+    from kata_dev.grader import submissions
 
     student = tmp_path / "ana"
     (student / "cnn-kata" / "exercises").mkdir(parents=True)

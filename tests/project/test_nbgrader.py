@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.source import ASSIGNMENT, notebook_files
+from kata_dev.nbgrader_source import ASSIGNMENT, COURSE_DIR, notebook_files
 from kata import manifest
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCE = f"grader/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+SOURCE = f"{COURSE_DIR}/source/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 
 
 def test_the_committed_source_notebook_is_what_kata_build_writes():
@@ -72,7 +72,7 @@ def test_nbgrader_grades_solved_stub_and_one_wrong_step_submissions(tmp_path):
     shutil.copy(REPO / SOURCE, course / "source" / ASSIGNMENT)
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
-        f"load_subconfig({str(REPO / 'grader' / 'nbgrader_config.py')!r})\n"
+        f"load_subconfig({str(REPO / COURSE_DIR / 'nbgrader_config.py')!r})\n"
         f"c.CourseDirectory.root = {str(course)!r}\n")
     nbgrader(course, "generate_assignment", ASSIGNMENT)
     release = (course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()

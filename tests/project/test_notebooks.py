@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from kata import build, manifest
-from kata.notebooks import TRACKS, notebook_files
+from kata import manifest
+from kata_dev import build
+from kata_dev.notebooks import notebook_files
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = {track: ROOT / "notebooks" / f"{name}.ipynb" for track, (name, _) in TRACKS.items()}
+TRACKS = [track.id for track in manifest.tracks(ROOT)]
+NOTEBOOKS = {track.id: ROOT / "notebooks" / f"{track.notebook}.ipynb" for track in manifest.tracks(ROOT)}
 FIRST_STEP = {track: manifest.steps(ROOT, track=track)[0].id for track in TRACKS}
 
 

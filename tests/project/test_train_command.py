@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import input_data  # noqa: E402
-from kata import cli, figures, runs, training  # noqa: E402
+from kata import cli, figures, manifest, runs, training  # noqa: E402
 from kata.stubs import make_stub  # noqa: E402
 
 try:
@@ -31,7 +31,7 @@ try:
 except ImportError:  # tests/project imported as a package
     from . import idx_fixtures as idx
 
-TRACKS = ("tensorflow", "keras")
+TRACKS = [track.id for track in manifest.tracks(ROOT)]
 PICTURES = ("loss.png", "accuracy.png", "samples.png", "confusion.png")
 N_TRAIN, N_TEST = 600, 100
 

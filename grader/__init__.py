@@ -1,1 +1,0 @@
-"""Instructor side of the kata: the batch grader and the nbgrader source notebooks."""

@@ -1,0 +1,71 @@
+"""Helpers that run inside the kernel of the nbgrader notebook.
+
+`setup()` makes a private folder on `sys.path` and the `%%kata_module NAME` cell magic: an answer
+cell that starts with it is saved as `NAME.py` in that folder and then run in the notebook, so
+later cells (and later steps: `from conv2d import conv2d`) import it by its plain name.
+`check_step(step_id)` runs the repository's own tests of that step against the saved module
+(earlier steps come from the reference solutions, as with pytest and `kata grade`) and raises an
+AssertionError with a short digest when any fails: the autograder then gives the cell 0 points.
+"""
+
+import atexit
+import importlib
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from kata.i18n import t
+
+_STATE = {}
+
+
+def setup() -> Path:
+    """Create the kernel's module folder and register `%%kata_module`; returns the folder."""
+    from IPython import get_ipython
+
+    from kata import quiet
+
+    quiet.tensorflow()   # now, so its C++ start-up lines never land in a cell's output
+    if "folder" not in _STATE:
+        folder = Path(tempfile.mkdtemp(prefix="kata-nbgrader-"))
+        atexit.register(shutil.rmtree, folder, True)
+        sys.path.insert(0, str(folder))
+        _STATE["folder"] = folder
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(kata_module, "cell", "kata_module")
+    return _STATE["folder"]
+
+
+def kata_module(line: str, cell: str) -> None:
+    """`%%kata_module conv2d`: save the cell as conv2d.py, then run it in the notebook."""
+    from IPython import get_ipython
+
+    module = line.strip()
+    if not module.isidentifier():
+        raise ValueError(f"%%kata_module needs a module name, e.g. `%%kata_module conv2d`; got {line!r}")
+    path = setup() / f"{module}.py"
+    path.write_text(cell, encoding="utf-8")
+    sys.modules.pop(module, None)   # later `import conv2d` must see this version
+    importlib.invalidate_caches()
+    shell = get_ipython()
+    namespace = shell.user_ns if shell is not None else {}
+    exec(compile(cell, str(path), "exec"), namespace)
+
+
+def check_step(step_id: str) -> None:
+    """Run the step's tests on the module its answer cell saved; AssertionError when any fails."""
+    from kata import manifest, suite, verdict
+
+    step = manifest.get(step_id)
+    folder = setup()
+    if not (folder / step.filename).is_file():
+        raise AssertionError(t(f"ejecuta primero la celda de respuesta del paso '{step.id}' (la que empieza "
+                               f"por %%kata_module {step.module})",
+                               f"run the answer cell of step '{step.id}' first (the one starting with "
+                               f"%%kata_module {step.module})"))
+    ok, text = verdict.summary(step, suite.run([step.id], impl=str(folder)))
+    if not ok:
+        raise AssertionError(text)
+    print(text)

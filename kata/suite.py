@@ -1,0 +1,107 @@
+"""The one way to run step suites: the pytest command line and a recorder of one Outcome per test.
+
+`kata check`, `kata status`, the notebooks' check cells, the nbgrader cells, the batch grader's
+judge and the maintainers' proof tests all run `tests/steps` through `run`, so they collect the
+same tests, word failures the same and apply the same verdict (`kata.verdict`).
+"""
+
+import contextlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from kata.paths import find_root, suite_path
+
+MESSAGE_CHARS = 4000
+OUTPUT_CHARS = 2000
+STATUSES = ("passed", "failed", "error", "skipped", "timeout")
+
+
+@dataclass
+class Outcome:
+    """One test's result. status: one of STATUSES."""
+
+    step: str
+    name: str
+    status: str
+    message: str = ""
+    seconds: float = 0.0
+    nodeid: str = ""
+    output: str = ""
+
+
+def step_of(path) -> str:
+    """The step id of a suite file: tests/steps/test_conv2d.py → conv2d."""
+    return Path(str(path)).stem.removeprefix("test_")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} characters cut)"
+
+
+def _message(report) -> str:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2])
+    return _cut(str(report.longrepr), MESSAGE_CHARS)
+
+
+class Recorder:
+    """A pytest plugin keeping one Outcome per test (and per module that failed to collect).
+
+    `listener(event, data)`, when given, hears "collected" (the list of {nodeid, step, name}),
+    "start" (a nodeid) and "outcome" (an Outcome) as they happen: the grader streams them.
+    """
+
+    def __init__(self, listener=None):
+        self.outcomes = []
+        self.collected = []
+        self.listener = listener or (lambda event, data: None)
+
+    def pytest_collection_finish(self, session):
+        self.collected = [{"nodeid": item.nodeid, "step": step_of(item.location[0]), "name": item.location[2]}
+                          for item in session.items]
+        self.listener("collected", self.collected)
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self.listener("start", nodeid)
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            if report.when == "call":
+                status = report.outcome
+            else:
+                status = "skipped" if report.skipped else "error"
+            output = "".join(text for _, text in report.sections if text)
+            outcome = Outcome(step_of(report.location[0]), report.location[2], status,
+                              "" if report.passed else _message(report), round(report.duration, 3),
+                              report.nodeid, _cut(output, OUTPUT_CHARS))
+            self.outcomes.append(outcome)
+            self.listener("outcome", outcome)
+
+    def pytest_collectreport(self, report):
+        # A suite that cannot be imported yields no test reports: keep its error as an outcome.
+        if report.failed:
+            outcome = Outcome(step_of(report.nodeid.split("::")[0]), "collection", "error", _message(report),
+                              nodeid=report.nodeid)
+            self.outcomes.append(outcome)
+            self.listener("outcome", outcome)
+
+
+def pytest_args(step_ids, impl="exercises", *, root=None, suites=(), extra=()) -> list:
+    """The pytest command line for the public suites of `step_ids` (plus `suites`, e.g. hidden ones)."""
+    root = Path(root or find_root())
+    files = [str(suite_path(step_id, root)) for step_id in step_ids] + [str(s) for s in suites]
+    return [*files, f"--impl={impl}", "-q", "-p", "no:cacheprovider", f"--rootdir={root}",
+            "-c", str(root / "pyproject.toml"), *extra]
+
+
+def run(step_ids, impl="exercises", *, root=None, listener=None, suites=(), extra=(), quiet=True) -> list:
+    """Run the suites of `step_ids` against an implementation in this process; their Outcomes."""
+    import pytest
+
+    recorder = Recorder(listener)
+    args = pytest_args(step_ids, impl, root=root, suites=suites, extra=extra)
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+        pytest.main(args, plugins=[recorder])
+    return recorder.outcomes

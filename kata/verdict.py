@@ -1,0 +1,77 @@
+"""The one rule for "this step passes", and the short text that tells a learner why not.
+
+A step passes when it has tests and every one of them passed. A skipped test is never a pass, so
+code that makes a test skip itself earns nothing — in `kata check`, `kata status`, the notebooks,
+the nbgrader cells and `kata dev grade` alike. One kind of skip is not the learner's doing: a test
+that needs something the machine lacks (the real dataset, say) skips with `skip_environment`, and
+graders stop instead of scoring (`environment_problems`).
+"""
+
+import re
+
+from kata.i18n import t
+
+ENVIRONMENT = "kata-environment:"
+
+
+def skip_environment(reason: str):
+    """Skip the running test because this machine lacks something (not the learner's fault)."""
+    import pytest
+
+    pytest.skip(f"{ENVIRONMENT} {reason}")
+
+
+def first_problem(outcomes):
+    """The first outcome that is not a pass (failed, error, timeout or skipped), or None."""
+    return next((o for o in outcomes if o.status != "passed"), None)
+
+
+def passed(outcomes) -> bool:
+    """The rule: some tests, all passed."""
+    return bool(outcomes) and first_problem(outcomes) is None
+
+
+def environment_problems(outcomes) -> list:
+    """The reasons of skips that mean this machine lacks something, not the code under test."""
+    return sorted({o.message.split(ENVIRONMENT, 1)[1].strip() for o in outcomes
+                   if o.status == "skipped" and ENVIRONMENT in o.message})
+
+
+def summary(step, outcomes, lang=None) -> tuple:
+    """(passed, text): whether the step passed, and a short report of its outcomes."""
+    count = sum(o.status == "passed" for o in outcomes)
+    if not outcomes:
+        return False, t(f"No se encontraron tests para el paso {step.id}.", f"No tests found for step {step.id}.", lang)
+    problem = first_problem(outcomes)
+    if problem is None:
+        return True, t(f"✓ {step.id}: pasan los {count} tests.", f"✓ {step.id}: all {count} tests pass.", lang)
+    head = t(f"✗ {step.id}: pasan {count} de {len(outcomes)} tests. Primer fallo ({problem.name}):",
+             f"✗ {step.id}: {count} of {len(outcomes)} tests pass. First failure ({problem.name}):", lang)
+    return False, f"{head}\n{trim(problem.message)}"
+
+
+_LOCATION = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): (?P<what>\S.*)$")
+
+
+def trim(message: str, max_lines: int = 12) -> str:
+    """A failure message without a traceback wall: pytest's `E` lines and where it happened.
+
+    Messages worded for the learner (a Feedback, a stub's error) have no `E` lines and come back
+    as they are, cut to `max_lines`.
+    """
+    lines = message.strip().splitlines()
+    errors = [re.sub(r"^E\s?", "", line).rstrip() for line in lines if re.match(r"^E(\s|$)", line)]
+    if not errors:
+        return _cut(lines, max_lines)
+    places = [m for m in map(_LOCATION.match, lines) if m]
+    if places:
+        where = places[-1]
+        errors.append(t(f"(en {where['file']}, línea {where['line']})",
+                        f"(at {where['file']}, line {where['line']})"))
+    return _cut([e.strip() for e in errors], max_lines)
+
+
+def _cut(lines, max_lines) -> str:
+    if len(lines) <= max_lines:
+        return "\n".join(lines)
+    return "\n".join([*lines[:max_lines], "…"])

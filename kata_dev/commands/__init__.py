@@ -1,0 +1,1 @@
+"""The commands under `kata dev`: each module exposes `register(subparsers)`."""

@@ -1,0 +1,43 @@
+"""`kata dev grade SUBMISSIONS OUT`: grade a whole class with the batch grader (see docs/grading.md)."""
+
+
+def register(sub):
+    p = sub.add_parser(
+        "grade", help="grade a class: one folder or .zip per student → grades.csv, results/, feedback/",
+        description="Grade every submission (SUBMISSIONS/<student>/ or SUBMISSIONS/<student>.zip) with the "
+                    "repository's own step tests, each in isolated child processes with time and memory limits.",
+    )
+    p.add_argument("submissions", help="folder with one sub-folder or .zip per student")
+    p.add_argument("out", help="output folder: grades.csv, results/<student>.json, feedback/<student>.md")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at the same time (default 1)")
+    p.add_argument("--resume", action="store_true", help="keep the valid results already in OUT; grade the rest")
+    p.add_argument("--timeout-test", type=float, default=300.0, metavar="S",
+                   help="seconds one test may run before it counts as a timeout (default 300)")
+    p.add_argument("--timeout-submission", type=float, default=1800.0, metavar="S",
+                   help="seconds all the tests of one submission may take (default 1800)")
+    p.add_argument("--memory", type=int, default=8192, metavar="MB",
+                   help="address-space limit of a grading process in MB (default 8192; TensorFlow alone "
+                        "reserves about 3 GB of it)")
+    p.add_argument("--output-limit", type=int, default=64, metavar="MB",
+                   help="largest file (output included) a submission may write, in MB (default 64)")
+    p.add_argument("--lang", choices=("es", "en"), help="language of the feedback (default: KATA_LANG, then the locale)")
+    p.add_argument("--steps", nargs="+", metavar="STEP", help="grade only these steps (ids)")
+    p.set_defaults(func=run_grade)
+
+
+def run_grade(args) -> int:
+    import sys
+
+    from kata_dev.grader import batch, runner, submissions
+    from kata.manifest import ManifestError
+
+    limits = runner.Limits(timeout_test=args.timeout_test, timeout_submission=args.timeout_submission,
+                           memory_mb=args.memory, output_mb=args.output_limit)
+    try:
+        summary = batch.grade_class(args.submissions, args.out, jobs=args.jobs, resume=args.resume,
+                                    limits=limits, step_ids=args.steps, lang=args.lang)
+    except (runner.GraderError, submissions.SubmissionError, ManifestError) as err:
+        print(f"kata dev grade: {err}", file=sys.stderr)
+        return 2
+    print(f"graded {len(summary.results)} submission(s) → {args.out}/grades.csv")
+    return 0

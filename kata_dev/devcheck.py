@@ -1,0 +1,131 @@
+"""`kata dev check`: the kata proves it is whole, in both directions (like rustlings' `dev check`).
+
+From the manifest out: every step has a solution, a stub in sync with it, a suite, a lesson, hints
+in both languages, at least MIN_MUTANTS mutants and one alternative, and every step a track trains
+with has a quick probe in `kata train`. From the files in: every solution, stub, suite, lesson,
+mutant and alternative names a real step; the README's step table is the manifest's; no generated
+file is stale. `problems(root)` lists what is wrong (empty when all is well); `--prove` also runs
+the proofs (see kata_dev/proof.py).
+"""
+
+import re
+from pathlib import Path
+
+from kata import manifest
+from kata.i18n import LANGUAGES
+from kata.paths import find_root, suite_path
+
+MIN_MUTANTS = 3
+MIN_ALTERNATIVES = 1
+HINTS_PER_LANGUAGE = 3
+VARIANT_KINDS = {"mutants": MIN_MUTANTS, "alternatives": MIN_ALTERNATIVES}
+
+
+def problems(root=None) -> list:
+    """Every reason the kata at `root` is not whole, as sentences naming the file and the fix."""
+    root = Path(root or find_root())
+    found = []
+    for check in (_steps_have_their_files, _files_name_real_steps, _tracks_are_trainable,
+                  _readme_table_is_the_manifests, _generated_files_are_current):
+        found.extend(check(root))
+    return found
+
+
+def _steps_have_their_files(root: Path) -> list:
+    out = []
+    for step in manifest.steps(root):
+        where = f"step {step.id!r}"
+        if not (root / "solutions" / step.filename).is_file():
+            out.append(f"{where}: solutions/{step.filename} is missing; write the reference solution")
+        if not suite_path(step, root).is_file():
+            out.append(f"{where}: {suite_path(step, '.').as_posix()} is missing; write its test suite")
+        if not step.lesson_path or not (root / "kata" / step.lesson_path).is_file():
+            out.append(f"{where}: its lesson (lesson = \"lessons/{step.id}.md\" in kata/steps.toml) is missing")
+        else:
+            try:
+                lesson = manifest.lesson(step, root)
+            except manifest.ManifestError as err:
+                out.append(str(err))
+            else:
+                missing = [lang for lang in LANGUAGES if not lesson.text(lang)]
+                if missing:
+                    out.append(f"{where}: kata/{step.lesson_path} lacks a '## {missing[0]}' section")
+        for lang in LANGUAGES:
+            if len(step.hints(lang)) != HINTS_PER_LANGUAGE:
+                out.append(f"{where}: {len(step.hints(lang))} hints in {lang!r}; give exactly {HINTS_PER_LANGUAGE}")
+        for kind, least in VARIANT_KINDS.items():
+            count = len(list((root / "tests" / "project" / kind / step.id).glob("[!_]*.py")))
+            if count < least:
+                out.append(f"{where}: {count} {kind} in tests/project/{kind}/{step.id}/; add at least {least}")
+    return out
+
+
+def _files_name_real_steps(root: Path) -> list:
+    steps = manifest.steps(root)
+    ids, modules = {s.id for s in steps}, {s.module for s in steps}
+    lessons = {s.lesson_path for s in steps}
+    out = []
+    for folder in ("solutions", "exercises"):
+        for path in sorted((root / folder).glob("*.py")):
+            if path.stem not in modules:
+                out.append(f"{folder}/{path.name} belongs to no step of kata/steps.toml; remove it or add the step")
+    for suites in ("steps", "hidden"):
+        for path in sorted((root / "tests" / suites).glob("test_*.py")):
+            if path.stem.removeprefix("test_") not in ids:
+                out.append(f"tests/{suites}/{path.name} names no step of kata/steps.toml; rename it test_<step id>.py")
+    for path in sorted((root / "kata" / "lessons").glob("*")):
+        if f"lessons/{path.name}" not in lessons:
+            out.append(f"kata/lessons/{path.name} is the lesson of no step; name it in kata/steps.toml or remove it")
+    for kind in VARIANT_KINDS:
+        base = root / "tests" / "project" / kind
+        for folder in sorted(p for p in base.glob("*") if p.is_dir() and not p.name.startswith(("_", "."))):
+            if folder.name not in ids:
+                out.append(f"tests/project/{kind}/{folder.name}/ names no step id; known ids: {', '.join(sorted(ids))}")
+    return out
+
+
+def _tracks_are_trainable(root: Path) -> list:
+    from kata.training import PROBES
+
+    ids = {s.id for s in manifest.steps(root)}
+    out = []
+    for track in manifest.tracks(root):
+        for step_id in track.trains_with:
+            if step_id not in ids:
+                out.append(f"track {track.id!r} trains with {step_id!r}, which is no step of kata/steps.toml")
+            elif step_id not in PROBES:
+                out.append(f"track {track.id!r} trains with {step_id!r}, which has no probe in kata/training.py PROBES")
+    for step in manifest.steps(root):
+        if step.track not in {t.id for t in manifest.tracks(root)}:
+            out.append(f"step {step.id!r} belongs to track {step.track!r}, which kata/steps.toml does not define")
+    out += [f"kata/training.py PROBES names {name!r}, which is no step" for name in sorted(set(PROBES) - ids)]
+    return out
+
+
+_ROW = re.compile(r"^\|\s*(\d+)\s*\|\s*`([^`]+)`\s*\|\s*`exercises/([^`]+)`\s*\|")
+
+
+def readme_step_rows(text: str) -> list:
+    """(number, step id, file name) of each row of the README's step table."""
+    return [(int(m[1]), m[2], m[3]) for m in map(_ROW.match, text.splitlines()) if m]
+
+
+def _readme_table_is_the_manifests(root: Path) -> list:
+    readme = root / "README.md"
+    if not readme.is_file():
+        return []
+    rows = readme_step_rows(readme.read_text(encoding="utf-8"))
+    expected = [(s.number, s.id, s.filename) for s in manifest.steps(root)]
+    if rows != expected:
+        return [f"README.md: the step table lists {rows} but kata/steps.toml has {expected}; "
+                f"make the table's # | step | file columns match the manifest"]
+    return []
+
+
+def _generated_files_are_current(root: Path) -> list:
+    from kata_dev import build
+
+    try:
+        return [f"{rel} is out of date: run `kata dev build`" for rel in build.stale(root)]
+    except (manifest.ManifestError, OSError) as err:   # named already by the checks above
+        return [f"the generated files cannot be made: {err}"]

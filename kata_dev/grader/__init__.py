@@ -1,0 +1,1 @@
+"""The batch grader (`kata dev grade`): see docs/grading.md."""

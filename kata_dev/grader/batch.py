@@ -1,0 +1,160 @@
+"""Grade a whole class: find the submissions, grade each in isolated children, write the outputs.
+
+The pipeline: snapshot the grading code and tests → discover submissions → keep the results a
+previous run left (`--resume`) → grade the rest, `jobs` at a time → after each submission, check
+the output folder and the grader's own files for changes made behind its back, then write that
+student's results, feedback and the class CSV (each atomically). At the end every output is
+checked once more and restored from memory if needed.
+"""
+
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kata_dev.grader import reports, runner, scoring, snapshot, submissions
+from kata import manifest
+from kata.i18n import number
+from kata.paths import find_root, suite_path
+
+
+@dataclass
+class Summary:
+    """What a class run did: results by student, which were resumed, what was ignored, warnings."""
+
+    results: dict = field(default_factory=dict)
+    resumed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def select_steps(step_ids, root) -> list:
+    """The manifest steps to grade: all, or those named (ids or module names)."""
+    if not step_ids:
+        return manifest.steps(root)
+    chosen = {manifest.get(s, root).id for s in step_ids}
+    return [s for s in manifest.steps(root) if s.id in chosen]
+
+
+def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, step_ids=None,
+                root=None, log=print, python=None, lang=None) -> Summary:
+    root = Path(root or find_root()).resolve()
+    limits = limits or runner.Limits()
+    steps = select_steps(step_ids, root)
+    snap = snapshot.take(root)
+    missing = [s.id for s in steps if suite_path(s, ".").as_posix() not in snap.files]
+    if missing:
+        raise runner.GraderError(f"{root}/tests/steps lacks the test suites of {', '.join(missing)}; "
+                                 f"grade only the other steps with --steps, or add the suites")
+    subs, skipped = submissions.discover(submissions_dir, [s.filename for s in steps])
+    summary = Summary(skipped=skipped)
+    for line in skipped:
+        log(f"ignored: {line}")
+    out = reports.OutFolder(out_dir)
+    expect = {"tests_sha256": snap.digest(), "steps_graded": [s.id for s in steps],
+              "assignment": reports.ASSIGNMENT}
+    todo = []
+    for sub in subs:
+        rel = f"results/{sub.student}.json"
+        old = reports.load_valid(out.path / rel, sub.student, {**expect, "submission_sha256": sub.fingerprint()}) \
+            if resume else None
+        if old is None:
+            todo.append(sub)
+            continue
+        summary.results[sub.student] = old
+        summary.resumed.append(sub.student)
+        out.adopt(rel)
+        if (out.path / f"feedback/{sub.student}.md").is_file():
+            out.adopt(f"feedback/{sub.student}.md")
+        else:
+            out.write(f"feedback/{sub.student}.md", reports.feedback_text(old, lang))
+    if summary.resumed:
+        log(f"resumed {len(summary.resumed)} already graded: {', '.join(summary.resumed)}")
+    step_ids = [s.id for s in steps]
+    out.write("grades.csv", reports.csv_text(list(summary.results.values()), step_ids))
+
+    guard = _Guard(out, snap, log, summary)
+
+    def work(sub):
+        guard.begin(sub.student)
+        submitted = [s.id for s in steps if s.filename in sub.modules]   # a missing module is not run
+        graded = runner.grade(sub.modules, submitted, snap, limits, python, lang)
+        return sub, graded
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            pending = {pool.submit(work, sub) for sub in todo}
+            try:
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        sub, graded = future.result()
+                        notes = guard.check(sub.student)
+                        result = _result(sub, graded, steps, expect, notes, lang)
+                        summary.results[sub.student] = result
+                        out.write(f"results/{sub.student}.json", reports.results_text(result))
+                        out.write(f"feedback/{sub.student}.md", reports.feedback_text(result, lang))
+                        out.write("grades.csv", reports.csv_text(list(summary.results.values()), step_ids))
+                        log(f"{sub.student}: {number(result['score'], 'en')} / {number(result['max_score'], 'en')}"
+                            f"{'  (' + '; '.join(f['kind'] + ' in ' + f['step'] for f in result['faults']) + ')' if result['faults'] else ''}")
+            except BaseException:
+                runner.STOP.set()   # running children are killed, so leaving the pool waits seconds, not hours
+                for future in pending:
+                    future.cancel()
+                raise
+    finally:
+        runner.STOP.clear()
+    late = guard.check(None)
+    if late:
+        log("; ".join(late))
+    return summary
+
+
+class _Guard:
+    """Notices changes to the outputs and to the grader's own files while children run."""
+
+    def __init__(self, out, snap, log, summary):
+        self.out, self.snap, self.log, self.summary = out, snap, log, summary
+        self.active = set()
+        self.pending_notes = {}
+        self.seen_source_changes = set()
+        self.lock = threading.Lock()
+
+    def begin(self, student):
+        with self.lock:
+            self.active.add(student)
+
+    def check(self, finished):
+        """Notes for `finished`'s result; restores tampered outputs and names the suspects."""
+        with self.lock:
+            suspects = sorted(self.active)
+            self.active.discard(finished)
+        messages = []
+        tampered = self.out.tampered()
+        if tampered:
+            messages.append(f"the grader's output folder was changed while {', '.join(suspects) or 'no one'} "
+                            f"was being graded ({', '.join(tampered)}); the grader restored it from its own records")
+        changed = [p for p in self.snap.changed() if p not in self.seen_source_changes]
+        if changed:
+            self.seen_source_changes.update(changed)
+            messages.append(f"files of the grader itself were changed while {', '.join(suspects) or 'no one'} "
+                            f"was being graded ({', '.join(changed)}); this run graded everyone with the copy "
+                            f"taken at its start, but restore those files (git checkout) before the next run")
+        for message in messages:
+            self.log(f"WARNING: {message}")
+            self.summary.warnings.append(message)
+            for student in suspects:
+                self.pending_notes.setdefault(student, []).append(message)
+        return self.pending_notes.pop(finished, []) if finished else messages
+
+
+def _result(sub, graded, steps, expect, notes, lang) -> dict:
+    scoring.points_for_tests(graded.tests, steps)
+    step_records = scoring.score_steps(steps, graded.tests, graded.faults, sub.modules, lang)
+    return {
+        "schema": reports.SCHEMA, **expect, "student_id": sub.student,
+        "submission_sha256": sub.fingerprint(), "origin": sub.origin.name,
+        "score": sum(s["points"] for s in step_records), "max_score": sum(s["max_points"] for s in step_records),
+        "steps": step_records, "tests": graded.tests, "faults": graded.faults,
+        "notes": [*sub.notes, *notes], "children": graded.children, "seconds": graded.seconds,
+    }
