@@ -5,7 +5,7 @@ in both languages, at least MIN_MUTANTS mutants and one alternative, and every s
 with has a quick probe in `kata train`. From the files in: every solution, stub, suite, lesson,
 mutant and alternative names a real step; the README's step table is the manifest's; no generated
 file is stale. `problems(root)` lists what is wrong (empty when all is well); `--prove` also runs
-the proofs (see kata_dev/proof.py).
+the proofs (see kata_dev/proof.py). And imports run one way: `kata` never imports `kata_dev`.
 """
 
 import re
@@ -26,7 +26,7 @@ def problems(root=None) -> list:
     root = Path(root or find_root())
     found = []
     for check in (_steps_have_their_files, _files_name_real_steps, _tracks_are_trainable,
-                  _readme_table_is_the_manifests, _generated_files_are_current):
+                  _readme_table_is_the_manifests, _generated_files_are_current, _imports_run_one_way):
         found.extend(check(root))
     return found
 
@@ -120,6 +120,22 @@ def _readme_table_is_the_manifests(root: Path) -> list:
         return [f"README.md: the step table lists {rows} but kata/steps.toml has {expected}; "
                 f"make the table's # | step | file columns match the manifest"]
     return []
+
+
+def _imports_run_one_way(root: Path) -> list:
+    """The learner's package never imports the instructor's (a release would break)."""
+    import ast
+
+    out = []
+    for path in sorted((root / "kata").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name == "kata_dev" or name.startswith("kata_dev.") for name in names):
+                out.append(f"{path.relative_to(root).as_posix()}, line {node.lineno}: the learner's package imports "
+                           f"kata_dev, which a student release does not have; move that code into kata_dev")
+    return out
 
 
 def _generated_files_are_current(root: Path) -> list:

@@ -47,7 +47,7 @@ class Snapshot:
                 out.append(str(origin))
         return sorted(out)
 
-    def digest(self, prefixes=("kata/steps.toml", "tests/", "solutions/")) -> str:
+    def fingerprint(self, prefixes=("kata/steps.toml", "tests/", "solutions/")) -> str:
         """sha256 of the grading data: results graded against other tests are not resumed."""
         h = hashlib.sha256()
         for rel in sorted(self.files):

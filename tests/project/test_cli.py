@@ -365,3 +365,11 @@ def test_release_never_replaces_the_repository_itself(kata_copy):
     result = kata(kata_copy, "dev", "release", str(kata_copy), "--force")
     assert result.returncode == 1 and "repository" in result.stderr, result.stderr
     assert (kata_copy / "solutions").is_dir()
+
+
+def test_an_abbreviated_option_is_an_error_not_another_option():
+    # --out must never be read as --output-limit (argparse's prefix matching is off everywhere).
+    with pytest.raises(SystemExit):
+        parser().parse_args(["dev", "grade", "subs", "out", "--out", "X"])
+    with pytest.raises(SystemExit):
+        parser().parse_args(["train", "--epoch", "2"])

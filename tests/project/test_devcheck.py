@@ -70,3 +70,10 @@ def test_kata_dev_check_exits_non_zero_naming_the_problem(copy):
     done = subprocess.run([sys.executable, "-m", "kata", "dev", "check"], cwd=copy, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 1 and "solutions/dropout.py belongs to no step" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_learners_package_importing_the_instructors_is_named(copy):
+    with open(copy / "kata" / "hint_extra.py", "w", encoding="utf-8") as handle:
+        handle.write("from kata_dev import build\n")
+    assert any("kata/hint_extra.py, line 1: the learner's package imports kata_dev" in p
+               for p in devcheck.problems(copy))
