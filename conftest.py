@@ -1,4 +1,5 @@
-"""Shared pytest set-up: `--impl`, a marker per step, and short learner-facing failures."""
+"""Shared pytest set-up: the judge (`kata.judge`: `--impl`, the step modules in a worker, messages
+for learners), a marker per step, and CI's rule that a skipped test fails the run."""
 
 import os
 import sys
@@ -10,25 +11,15 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kata import impl, manifest, quiet  # noqa: E402
-from kata.feedback import Feedback  # noqa: E402
-from kata.stubs import is_stub_error  # noqa: E402
-from kata.suite import step_of  # noqa: E402
-
-SUITE_FOLDERS = ("steps", "hidden")
+from kata import manifest, quiet  # noqa: E402
+from kata.suite import SUITE_FOLDERS, step_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
+pytest_plugins = ["kata.judge"]
 
 # Mutants and alternatives are whole step modules that the proof tests load on purpose; pytest
 # must never collect them as tests, whatever their names.
 collect_ignore_glob = ["tests/project/mutants/*", "tests/project/alternatives/*"]
-
-
-def pytest_addoption(parser):
-    parser.addoption(
-        "--impl", default="exercises",
-        help="implementation to test: exercises (default), solutions, or the path of a folder of step modules",
-    )
 
 
 def pytest_configure(config):
@@ -53,50 +44,6 @@ def pytest_collection_modifyitems(items):
         name = step_of(path)
         if path.parent.name in SUITE_FOLDERS and name in ids:
             item.add_marker(getattr(pytest.mark, name))
-
-
-@pytest.fixture(scope="session")
-def impl_dir(request) -> Path:
-    """The folder of step modules under test."""
-    try:
-        return impl.resolve(request.config.getoption("--impl"), ROOT)
-    except impl.StepUnavailable as err:
-        pytest.exit(str(err), returncode=4)
-
-
-@pytest.fixture(scope="session")
-def load_step(impl_dir):
-    """`load_step(step_id)` → the step's module under test, earlier steps from the reference."""
-    def load(step_id):
-        try:
-            return impl.load_step(step_id, impl_dir, reference_deps=True, root=ROOT)
-        except impl.StepUnavailable as err:
-            raise Feedback(str(err)) from None
-    return load
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Replace the traceback of a stub or a Feedback failure by its message alone."""
-    outcome = yield
-    report = outcome.get_result()
-    if call.excinfo is None or report.passed:
-        return
-    exc = call.excinfo.value
-    if is_stub_error(exc) or isinstance(exc, Feedback):
-        report.longrepr = str(exc)
-
-
-@pytest.fixture(scope="session")
-def reference_step(impl_dir):
-    """`reference_step(step_id)` → the reference module (the learner's own in a student release)."""
-    def load(step_id):
-        folder = impl.reference_dir(ROOT) or impl_dir
-        try:
-            return impl.load_step(step_id, folder, reference_deps=True, root=ROOT)
-        except impl.StepUnavailable as err:
-            raise Feedback(str(err)) from None
-    return load
 
 
 def pytest_sessionfinish(session, exitstatus):

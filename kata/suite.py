@@ -15,6 +15,8 @@ from kata.paths import find_root, suite_path
 MESSAGE_CHARS = 4000
 OUTPUT_CHARS = 2000
 STATUSES = ("passed", "failed", "error", "skipped", "timeout")
+# Folders of step suites: the public tests, and an instructor's hidden ones (never in a release).
+SUITE_FOLDERS = ("steps", "hidden")
 
 
 @dataclass

@@ -12,8 +12,8 @@ import struct
 import numpy as np
 import pytest
 
-import input_data
 from kata.feedback import expect_close, expect_shape, fail, to_numpy
+from kata.worker import InputFolder, patched
 
 N_TRAIN, N_TEST, N_VALIDATION = 12, 6, 4
 
@@ -76,8 +76,12 @@ def idx_bytes(array, magic):
 
 
 @pytest.fixture
-def tiny_fashion(tmp_path, monkeypatch):
-    """Four tiny gzip IDX files in tmp_path/fashion; only they can be read. → dict of raw arrays."""
+def tiny_fashion(tmp_path):
+    """Four tiny gzip IDX files in tmp_path/fashion; only they can be read.
+
+    → dict of the raw arrays, the folder, and what the learner's code must run with (`patches`:
+    the loader accepts these files' checksums and finds no other data set first).
+    """
     rng = np.random.default_rng(3)
     raw = {
         "train_images": rng.integers(0, 256, size=(N_TRAIN, 28, 28), dtype=np.uint8),
@@ -97,20 +101,17 @@ def tiny_fashion(tmp_path, monkeypatch):
     for name, data in files.items():
         (folder / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
     # The loader checks the real files' sha256; these tiny ones get their own digests.
-    digest = getattr(input_data, "Digest", lambda sha, size: (sha, size))
-    monkeypatch.setattr(input_data, "SHA256",
-                        {name: digest(hashlib.sha256(data).hexdigest(), len(data)) for name, data in files.items()})
-    empty = tmp_path / "nothing-here"
-    empty.mkdir()
-    monkeypatch.setenv("FASHION_MNIST_DIR", str(empty))
-    if hasattr(input_data, "DEBIAN_DIR"):
-        monkeypatch.setattr(input_data, "DEBIAN_DIR", str(empty))
-    return {"folder": folder, **raw}
+    digests = {name: (hashlib.sha256(data).hexdigest(), len(data)) for name, data in files.items()}
+    nowhere = "/nonexistent/kata-no-dataset-here"
+    patches = patched({"input_data.SHA256": digests, "input_data.DEBIAN_DIR": nowhere},
+                      {"FASHION_MNIST_DIR": nowhere})
+    return {"folder": folder, "patches": patches, **raw}
 
 
 def run_load_data(load_step, tiny):
     load_data = load_step("data").load_data
-    result = load_data(str(tiny["folder"]), validation_size=N_VALIDATION)
+    with tiny["patches"]:
+        result = load_data(InputFolder(tiny["folder"]), validation_size=N_VALIDATION)
     if not isinstance(result, (tuple, list)) or len(result) != 4:
         fail(f"load_data devolvió {type(result).__name__}; se esperaba una tupla de 4 arrays.",
              f"load_data returned {type(result).__name__}; expected a tuple of 4 arrays.",

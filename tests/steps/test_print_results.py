@@ -13,6 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from kata.feedback import fail  # noqa: E402
+from kata.worker import OutputFile  # noqa: E402
 
 TRAIN = [2.0, 1.2, 0.8, 0.6, 0.5]
 TEST = [2.1, 1.5, 1.3, 1.35, 1.4]
@@ -130,7 +131,7 @@ def test_title_and_axis_labels_name_the_epoch_and_the_metric(pr, metric):
 
 def test_a_path_saves_the_figure_as_a_png(pr, tmp_path):
     path = tmp_path / "curves.png"
-    figure_of(pr, TRAIN, TEST, path=path)
+    figure_of(pr, TRAIN, TEST, path=OutputFile(path))
     if not path.is_file():
         fail(f"Con path={path.name} no se escribió ningún fichero.", f"With path={path.name} no file was written.",
              cause_es="if path is not None: fig.savefig(path).", cause_en="if path is not None: fig.savefig(path).")

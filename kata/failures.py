@@ -1,0 +1,145 @@
+"""The one rule for every failure a learner reads: what was called with what, what came back or
+what was raised (with the learner's own lines only), and the likely cause — in Spanish or English,
+never a traceback of the tests or of a library.
+
+The judge (`kata.judge`) turns every failing test of a step suite into `message(exception)`.
+"""
+
+import re
+from pathlib import PurePosixPath
+
+from kata.feedback import Feedback
+from kata.i18n import t
+from kata.stubs import is_stub_error
+
+MAX_MESSAGE = 600        # characters of text that came from the learner's code (an exception message)
+MAX_FRAMES = 3
+
+
+def _learner_text(text: str) -> str:
+    """Text that came from the learner's code, bounded and without TensorFlow's op-location noise."""
+    text = re.sub(r"\{\{.*?\}\}\s*", "", str(text)).strip()
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " …"
+
+
+def _where(frames, display: str) -> list:
+    folder = str(PurePosixPath(display).parent) if display else ""
+    lines = []
+    for file, line, _, code in frames[-MAX_FRAMES:]:
+        path = f"{folder}/{file}" if folder and folder != "." else str(file)
+        lines.append(t(f"  en {path}:{line}: {code}", f"  at {path}:{line}: {code}") if code else
+                     t(f"  en {path}:{line}", f"  at {path}:{line}"))
+    return lines
+
+
+def missing_file(path, display: str) -> str:
+    return t(f"falta {display}: este paso aún no está hecho (crea el fichero, o `kata reset` lo restaura)",
+             f"{display} is missing: this step is not done yet (create the file, or `kata reset` restores it)")
+
+
+def import_failed(err, display: str) -> str:
+    """A module that cannot even be imported: a syntax error, or an exception at import time."""
+    d = err.description
+    if d.get("syntax"):
+        return t(f"{display}, línea {d.get('line')}: error de sintaxis ({_learner_text(d.get('message'))}): "
+                 f"{_learner_text(d.get('text', ''))}\nCorrígelo y vuelve a probar.",
+                 f"{display}, line {d.get('line')}: syntax error ({_learner_text(d.get('message'))}): "
+                 f"{_learner_text(d.get('text', ''))}\nFix it and try again.")
+    head = t(f"{display} falla al importarse: {err.type_name}: {_learner_text(err)}",
+             f"{display} fails on import: {err.type_name}: {_learner_text(err)}")
+    return "\n".join([head, *_where(err.frames, display)])
+
+
+def learner_error(err) -> str:
+    """An exception raised by the learner's code during a call."""
+    call = err.call
+    name = err.type_name
+    what = _learner_text(err)
+    if err.description.get("exit_code") is not None:
+        head = t(f"{call.signature()} llamó a sys.exit({err.description['exit_code']}): una función de la kata "
+                 f"devuelve su resultado, nunca termina el programa",
+                 f"{call.signature()} called sys.exit({err.description['exit_code']}): a kata function returns its "
+                 f"result, it never ends the program")
+    elif name == "MemoryError":
+        head = t(f"{call.signature()} se quedó sin memoria (MemoryError)", f"{call.signature()} ran out of memory (MemoryError)")
+    elif err.description.get("errno") == 27:   # EFBIG: the output limit
+        head = t(f"{call.signature()} escribió demasiado (prints o ficheros) y se detuvo: {what}",
+                 f"{call.signature()} wrote too much (printing or files) and was stopped: {what}")
+    else:
+        head = t(f"{call.signature()} lanzó {name}: {what}", f"{call.signature()} raised {name}: {what}")
+    return "\n".join([head, *_where(err.frames, call.display)])
+
+
+def _stderr_reason(stderr: str) -> str:
+    """What TensorFlow or Python said before the process died (a `Check failed` line, a fatal error)."""
+    for pattern in (r"Check failed: (.*)", r"Fatal Python error: (.*)", r"(terminate called .*)"):
+        found = re.search(pattern, stderr)
+        if found:
+            return _learner_text(found.group(1))[:300]
+    return ""
+
+
+def _stuck_at(stderr: str, display: str) -> str:
+    """' (exercises/conv2d.py, line 12)' from a faulthandler dump that shows a learner's file."""
+    folder = str(PurePosixPath(display).parent) if display else ""
+    for line in reversed(stderr.splitlines()):
+        found = re.search(r'File "([^"]+)", line (\d+)', line)
+        if found and ("/impl/" in found.group(1) or (folder and f"/{folder}/" in found.group(1))):
+            name = PurePosixPath(found.group(1)).name
+            where = f"{folder}/{name}" if folder and folder != "." else name
+            return t(f" (en {where}, línea {found.group(2)})", f" (at {where}, line {found.group(2)})")
+    return ""
+
+
+def fault(err) -> str:
+    """A worker that died, ran out of time or broke the protocol during a call."""
+    call = err.call
+    where = _stuck_at(err.stderr, call.display)
+    if err.kind == "timeout":
+        return t(f"{call.signature()} tardó demasiado y se detuvo{where}: busca un bucle que no termina",
+                 f"{call.signature()} took too long and was stopped{where}: look for a loop that never ends")
+    if err.kind == "memory":
+        return t(f"{call.signature()}: el sistema detuvo el proceso, casi seguro por usar demasiada memoria{where}",
+                 f"{call.signature()}: the system stopped the process, most likely for using too much memory{where}")
+    if err.kind == "protocol":
+        return t(f"{call.signature()} devolvió algo que los tests no pueden recibir: {_learner_text(err.detail)}",
+                 f"{call.signature()} returned something the tests cannot receive: {_learner_text(err.detail)}")
+    reason = _stderr_reason(err.stderr)
+    said = t(f"; TensorFlow dijo: {reason}", f"; TensorFlow said: {reason}") if reason else ""
+    return t(f"{call.signature()} hizo caer el proceso de Python ({err.detail}){where}{said}",
+             f"{call.signature()} crashed the Python process ({err.detail}){where}{said}")
+
+
+def not_run(test_name: str, err) -> str:
+    """Why the later tests of a step that faulted are not run."""
+    kind = {"timeout": t("se quedó sin tiempo", "ran out of time"), "memory": t("se quedó sin memoria", "ran out of memory")
+            }.get(err.kind, t("hizo caer el proceso", "crashed the process"))
+    return t(f"no se ejecutó: {test_name}, de este mismo paso, {kind} ({fault(err)})",
+             f"not run: {test_name}, of this same step, {kind} ({fault(err)})")
+
+
+def unexpected(exc) -> str:
+    """A failure that is neither a worded check nor the learner's exception: the test met a value
+    it could not check. Say what came back, never the test's traceback."""
+    from kata.worker.client import CALLS
+    from kata.worker.describe import describe_value
+
+    call = CALLS[-1] if CALLS else None
+    detail = _learner_text(f"{type(exc).__name__}: {exc}")
+    if call is None:
+        return t(f"el test no pudo comprobar el resultado ({detail})", f"the test could not check the result ({detail})")
+    return t(f"{call.signature()} devolvió {describe_value(call.value)}, y el test no pudo comprobarlo ({detail})",
+             f"{call.signature()} returned {describe_value(call.value)}, which the test could not check ({detail})")
+
+
+def message(exc) -> str:
+    """The learner-facing text of any exception that failed a test of a step suite."""
+    from kata.worker.client import LearnerError, WorkerFault
+
+    if isinstance(exc, Feedback) or is_stub_error(exc):
+        return str(exc)
+    if isinstance(exc, LearnerError):
+        return learner_error(exc)
+    if isinstance(exc, WorkerFault):
+        return fault(exc)
+    return unexpected(exc)
