@@ -45,8 +45,14 @@ def import_failed(err, display: str) -> str:
                  f"{_learner_text(d.get('text', ''))}\nCorrígelo y vuelve a probar.",
                  f"{display}, line {d.get('line')}: syntax error ({_learner_text(d.get('message'))}): "
                  f"{_learner_text(d.get('text', ''))}\nFix it and try again.")
-    head = t(f"{display} falla al importarse: {err.type_name}: {_learner_text(err)}",
-             f"{display} fails on import: {err.type_name}: {_learner_text(err)}")
+    if d.get("exit_code") is not None:
+        head = t(f"{display} llamó a sys.exit({d['exit_code']}) al importarse: un módulo de la kata define "
+                 f"funciones, nunca termina el programa",
+                 f"{display} called sys.exit({d['exit_code']}) when imported: a kata module defines functions, "
+                 f"it never ends the program")
+    else:
+        head = t(f"{display} falla al importarse: {err.type_name}: {_learner_text(err)}",
+                 f"{display} fails on import: {err.type_name}: {_learner_text(err)}")
     return "\n".join([head, *_where(err.frames, display)])
 
 
@@ -71,11 +77,14 @@ def learner_error(err) -> str:
 
 
 def _stderr_reason(stderr: str) -> str:
-    """What TensorFlow or Python said before the process died (a `Check failed` line, a fatal error)."""
-    for pattern in (r"Check failed: (.*)", r"Fatal Python error: (.*)", r"(terminate called .*)"):
+    """What TensorFlow or Python said before the process died, worded: "; TensorFlow said: …"."""
+    for pattern, who_es, who_en in ((r"Check failed: (.*)", "TensorFlow dijo", "TensorFlow said"),
+                                    (r"Fatal Python error: (.*)", "Python dijo", "Python said"),
+                                    (r"(terminate called .*)", "el proceso dijo", "the process said")):
         found = re.search(pattern, stderr)
         if found:
-            return _learner_text(found.group(1))[:300]
+            reason = _learner_text(found.group(1))[:300]
+            return t(f"; {who_es}: {reason}", f"; {who_en}: {reason}")
     return ""
 
 
@@ -84,7 +93,8 @@ def _stuck_at(stderr: str, display: str) -> str:
     folder = str(PurePosixPath(display).parent) if display else ""
     for line in reversed(stderr.splitlines()):
         found = re.search(r'File "([^"]+)", line (\d+)', line)
-        if found and ("/impl/" in found.group(1) or (folder and f"/{folder}/" in found.group(1))):
+        if found and ("/impl/" in found.group(1) or "/kata-worker/impl/" in found.group(1)
+                      or (folder and f"/{folder}/" in found.group(1))):
             name = PurePosixPath(found.group(1)).name
             where = f"{folder}/{name}" if folder and folder != "." else name
             return t(f" (en {where}, línea {found.group(2)})", f" (at {where}, line {found.group(2)})")
@@ -96,16 +106,16 @@ def fault(err) -> str:
     call = err.call
     where = _stuck_at(err.stderr, call.display)
     if err.kind == "timeout":
-        return t(f"{call.signature()} tardó demasiado y se detuvo{where}: busca un bucle que no termina",
-                 f"{call.signature()} took too long and was stopped{where}: look for a loop that never ends")
+        limit = f" {getattr(err, 'seconds', None):g} s" if getattr(err, "seconds", None) else ""
+        return t(f"{call.signature()} tardó más de{limit or ' lo permitido'} y se detuvo{where}: busca un bucle que no termina",
+                 f"{call.signature()} ran longer than{limit or ' allowed'} and was stopped{where}: look for a loop that never ends")
     if err.kind == "memory":
         return t(f"{call.signature()}: el sistema detuvo el proceso, casi seguro por usar demasiada memoria{where}",
                  f"{call.signature()}: the system stopped the process, most likely for using too much memory{where}")
     if err.kind == "protocol":
         return t(f"{call.signature()} devolvió algo que los tests no pueden recibir: {_learner_text(err.detail)}",
                  f"{call.signature()} returned something the tests cannot receive: {_learner_text(err.detail)}")
-    reason = _stderr_reason(err.stderr)
-    said = t(f"; TensorFlow dijo: {reason}", f"; TensorFlow said: {reason}") if reason else ""
+    said = _stderr_reason(err.stderr)
     return t(f"{call.signature()} hizo caer el proceso de Python ({err.detail}){where}{said}",
              f"{call.signature()} crashed the Python process ({err.detail}){where}{said}")
 
@@ -134,10 +144,15 @@ def unexpected(exc) -> str:
 
 def message(exc) -> str:
     """The learner-facing text of any exception that failed a test of a step suite."""
-    from kata.worker.client import LearnerError, WorkerFault
+    from kata.worker.client import LearnerError, WorkerFault, WorkerStartFailed
 
     if isinstance(exc, Feedback) or is_stub_error(exc):
         return str(exc)
+    if isinstance(exc, WorkerStartFailed):
+        return t(f"no se pudo comprobar: el proceso que ejecuta tu código no arrancó ({exc.detail}). "
+                 f"No es un fallo de tu código; avisa a tu profesor.",
+                 f"could not check: the process that runs your code did not start ({exc.detail}). "
+                 f"This is not your code's fault; tell your instructor.")
     if isinstance(exc, LearnerError):
         return learner_error(exc)
     if isinstance(exc, WorkerFault):

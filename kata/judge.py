@@ -25,6 +25,9 @@ from kata.suite import SUITE_FOLDERS, step_of
 from kata.worker import client, sandbox
 
 DEFAULT_TEST_TIMEOUT_S = 300.0
+# What the code under test tried that it should not need, gathered from every session that ends
+# in this process (the grader's judge reports them to the instructor).
+ATTEMPTS = []
 
 
 def pytest_addoption(parser):
@@ -37,6 +40,8 @@ def pytest_addoption(parser):
     group.addoption("--worker-output-mb", type=int, default=64, help="what a worker may print or write, in MB")
     group.addoption("--test-timeout", type=float, default=DEFAULT_TEST_TIMEOUT_S,
                     help="seconds the calls of one test may take before the worker is stopped")
+    group.addoption("--impl-label", default="",
+                    help="how messages name the folder under test (the grader says `exercises`)")
 
 
 def _root(config) -> Path:
@@ -54,6 +59,7 @@ class Judge:
             "bwrap" if self.sandboxed else "none", config.getoption("--worker-memory-mb"),
             config.getoption("--worker-output-mb"), tuple(_dataset_dirs()))
         self.timeout = config.getoption("--test-timeout")
+        self.label = config.getoption("--impl-label")
         self.faulted = {}          # step id → learner-facing reason the rest of its tests are not run
         self.modules = {}
         self._tmp = None
@@ -72,7 +78,7 @@ class Judge:
             if self.sandboxed:
                 sandbox.check_bwrap()
                 self._tmp = tempfile.TemporaryDirectory(prefix="kata-judge-")
-                self._workers = client.Workers(self._start_sandboxed)
+                self._workers = client.Workers(self._start_sandboxed, sandboxed=True)
             else:
                 self._workers = client.shared_workers(PACKAGE_ROOT, self.isolation)
         return self._workers
@@ -87,6 +93,8 @@ class Judge:
                                        self.isolation, fds)
 
     def display(self, path: Path) -> str:
+        if self.label:
+            return f"{self.label}/{Path(path).name}"
         shown = relative(path, self.root)
         return shown if not Path(shown).is_absolute() else f"{Path(path).parent.name}/{Path(path).name}"
 
@@ -118,8 +126,11 @@ class Judge:
         return module
 
     def close(self):
-        if self.sandboxed and self._workers is not None:
-            self._workers.close()      # shared workers stay for the next session of this process
+        if self._workers is not None:
+            ATTEMPTS.extend(self._workers.attempts)
+            self._workers.attempts.clear()
+            if self.sandboxed:
+                self._workers.close()      # shared workers stay for the next session of this process
         if self._tmp is not None:
             self._tmp.cleanup()
 
@@ -197,6 +208,8 @@ class JudgePlugin:
         if isinstance(exc, client.WorkerFault):
             self.judge.faulted.setdefault(step, failures.not_run(item.name, exc))
             report.user_properties.append(("fault", {"kind": exc.kind, "reason": failures.fault(exc)}))
+        elif isinstance(exc, client.WorkerStartFailed):
+            report.user_properties.append(("fault", {"kind": exc.kind, "reason": str(exc)}))
         report.longrepr = failures.message(exc)
         if not (isinstance(exc, (Feedback, client.WorkerFault, client.LearnerError)) or is_stub_error(exc)):
             report.user_properties.append(("unexpected", f"{type(exc).__name__}: {exc}"[:500]))

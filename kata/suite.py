@@ -30,6 +30,7 @@ class Outcome:
     seconds: float = 0.0
     nodeid: str = ""
     output: str = ""
+    fault: dict = None        # the worker stopped during the test: {"kind": timeout|crash|memory|protocol, "reason"}
 
 
 def step_of(path) -> str:
@@ -73,10 +74,13 @@ class Recorder:
                 status = report.outcome
             else:
                 status = "skipped" if report.skipped else "error"
+            fault = dict(report.user_properties).get("fault")
+            if fault and fault.get("kind") == "timeout":
+                status = "timeout"
             output = "".join(text for _, text in report.sections if text)
             outcome = Outcome(step_of(report.location[0]), report.location[2], status,
                               "" if report.passed else _message(report), round(report.duration, 3),
-                              report.nodeid, _cut(output, OUTPUT_CHARS))
+                              report.nodeid, _cut(output, OUTPUT_CHARS), fault)
             self.outcomes.append(outcome)
             self.listener("outcome", outcome)
 

@@ -51,6 +51,7 @@ class WorkerCrashed(WorkerFault):
         super().__init__(call, detail, stderr)
         self.returncode = returncode
         self.kind = "memory" if returncode == -signal.SIGKILL else "crash"
+        self.confirmable = False    # set when a retry in a fresh worker could tell who caused it
 
 
 class WorkerTimeout(WorkerFault):
@@ -58,11 +59,27 @@ class WorkerTimeout(WorkerFault):
 
     kind = "timeout"
 
+    def __init__(self, call, detail, stderr="", seconds=None):
+        super().__init__(call, detail, stderr)
+        self.seconds = seconds      # the test's time budget
+
 
 class WorkerProtocolError(WorkerFault):
     """The worker sent something that is not a valid answer (the learner's code wrote on its channel?)."""
 
     kind = "protocol"
+
+
+class WorkerStartFailed(Exception):
+    """The worker died or stayed silent before it was ready, before any learner code ran: a problem
+    of this machine (too little memory for Python, a broken install, no sandbox), not of the code."""
+
+    kind = "startup"
+
+    def __init__(self, detail, stderr=""):
+        super().__init__(f"the process that runs the code under test could not start ({detail}); its output "
+                         f"ends with:\n{stderr[-1500:]}")
+        self.detail, self.stderr = detail, stderr
 
 
 class LearnerError(Exception):
@@ -144,8 +161,11 @@ class Call:
 
     def signature(self) -> str:
         """`conv2d(x: float32 (1, 3, 3, 1), W: …, strides=1)`, short, for messages."""
+        from kata.i18n import t
         from kata.worker.describe import describe_value
 
+        if self.function == "import":
+            return t(f"importar {self.display}", f"importing {self.display}")
         parts = [describe_value(a) for a in self.args] + [f"{k}={describe_value(v)}" for k, v in self.kwargs.items()]
         return f"{self.function}({', '.join(parts)})"
 
@@ -176,9 +196,11 @@ class patched:
 class Worker:
     """One worker process and its channel; started on first use, stopped on close()."""
 
-    def __init__(self, start_command, name="worker"):
+    def __init__(self, start_command, name="worker", signals_as_exit_codes=False):
         self.start_command = start_command   # (fds, home) → (argv, env)
         self.name = name
+        # bubblewrap reports a child killed by signal N as exit code 128 + N
+        self.signals_as_exit_codes = signals_as_exit_codes
         self.process = None
         self.channel = None
         self.loaded = {}
@@ -186,6 +208,7 @@ class Worker:
         self._stderr = collections.deque()
         self._stderr_size = 0
         self._home = None
+        self.budget = None          # seconds the running test may take (for messages)
 
     @property
     def alive(self) -> bool:
@@ -211,6 +234,16 @@ class Worker:
                          name=f"{self.name}-output").start()
         self.loaded = {}
         self.calls = 0
+        try:
+            hello, _ = self.channel.receive(time.monotonic() + STARTUP_ALLOWANCE_S)
+            if hello.get("kind") != "ready":
+                raise ProtocolError("no greeting")
+        except (ChannelClosed, ChannelTimeout, ProtocolError) as err:
+            returncode = self.process.poll()
+            stderr = self.stderr()
+            self.close()
+            raise WorkerStartFailed(_death(returncode) if returncode is not None else type(err).__name__,
+                                    stderr) from None
 
     def _drain(self, stream) -> None:
         """Keep the last STDERR_KEEP bytes the worker printed at the C level (crash diagnoses)."""
@@ -261,9 +294,11 @@ class Worker:
             self._dump_stack()
             stderr = self.stderr()
             self.close()
-            raise WorkerTimeout(call, "deadline", stderr) from None
+            raise WorkerTimeout(call, "deadline", stderr, self.budget) from None
         except (ChannelClosed, BrokenPipeError):
             returncode = self.process.wait() if self.process else None
+            if self.signals_as_exit_codes and returncode is not None and 128 < returncode < 160:
+                returncode = 128 - returncode
             time.sleep(0)  # let the output thread take the last lines
             stderr = self.stderr()
             self.close()
@@ -341,15 +376,18 @@ class Workers:
     """
 
     start_command: object
+    sandboxed: bool = False
     deadline: float = None             # time.monotonic() by which the running test must finish
     attempts: list = field(default_factory=list)
     _workers: dict = field(default_factory=dict)
     _seed: int = 0
+    seconds: float = DEFAULT_DEADLINE_S
 
     def set_test(self, nodeid: str, seconds: float) -> None:
         """A test starts: its calls share `seconds`, and its random seed comes from its name."""
         import zlib
 
+        self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self._seed = zlib.crc32(nodeid.encode())
         CALLS.clear()
@@ -357,7 +395,8 @@ class Workers:
     def _worker(self, worker_key) -> Worker:
         if worker_key not in self._workers:
             self._workers[worker_key] = Worker(lambda fds, home: self.start_command(worker_key, fds, home),
-                                               name=f"worker-{len(self._workers)}")
+                                               name=f"worker-{len(self._workers)}",
+                                               signals_as_exit_codes=self.sandboxed)
         return self._workers[worker_key]
 
     def _deadline(self, worker) -> float:
@@ -393,7 +432,17 @@ class Workers:
         call = Call(module.__name__, function, args, kwargs, module.__file__)
         CALLS.append(call)
         try:
-            call.value = self._call(module, function, args, kwargs, call)
+            try:
+                call.value = self._call(module, function, args, kwargs, call)
+            except WorkerCrashed as crash:
+                if not crash.confirmable:
+                    raise
+                # The worker ran other code before (another step's module, an earlier call): a timer or
+                # a thread from there may have crashed it. Retry alone in a fresh worker to be sure.
+                call.value = self._call(module, function, args, kwargs, call)
+                self.attempts.append(f"the worker crashed during {call.signature()} ({crash.detail}) but not when "
+                                     f"that call was retried alone: code run earlier in it (a timer, a thread?) "
+                                     f"is the likely cause")
             return call.value
         except BaseException as err:
             call.error = err
@@ -416,11 +465,20 @@ class Workers:
                              for attributes, _ in _PATCHES for name, value in attributes.items()]
         header["env"] = {k: str(v) for _, env in _PATCHES for k, v in env.items()}
         failures = []
+        ran_before = worker.calls > 0 or len(worker.loaded) > 1
+        worker.calls += 1
+        worker.budget = self.seconds
+        called_back = []
 
         def on_callback(request, blobs):
+            called_back.append(True)
             _run_callback(worker, request, blobs, callbacks, objects, failures)
 
-        reply, blobs = worker.request(header, encoder.blobs, self._deadline(worker), call, on_callback)
+        try:
+            reply, blobs = worker.request(header, encoder.blobs, self._deadline(worker), call, on_callback)
+        except WorkerCrashed as crash:
+            crash.confirmable = ran_before and not called_back and not failures
+            raise
         self.attempts.extend(str(a)[:300] for a in reply.get("attempts", [])[:50])
         try:
             decoder = codec.Decoder(blobs, figures=registry, args=objects)

@@ -117,7 +117,7 @@ def sandbox_command(kata_package: Path, input_data: Path, impl: Path, refs: Path
     for name, value in env.items():
         options += ["--setenv", name, value]
     argv = [bwrap, *options, sys.executable, "-I", "-S", "-c", BOOTSTRAP,
-            *_worker_args(fds, isolation, [str(INSIDE), *sorted(shown), "/tmp"], ["/tmp"])]
+            *_worker_args(fds, isolation, [str(INSIDE), *sorted(shown), str(home)], [str(home)])]
     return argv, {}
 
 

@@ -502,11 +502,18 @@ def main(argv=None) -> None:
     sys.addaudithook(attempts)
     worker = Worker(Channel(args.read_fd, args.write_fd), args.output_mb * 1_000_000, attempts)
     try:
+        import numpy  # noqa: F401  (every value crosses through it: under the limits, or not ready)
+
+        worker.channel.send({"kind": "ready"})    # before any learner code: a death until here is ours
         worker.serve()
+        code = 0
+    except BaseException as err:  # the worker's own machinery failed (out of memory while encoding?)
+        print(f"the worker failed: {type(err).__name__}: {err}", file=sys.__stderr__)
+        code = 3
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(0)  # skip teardown: TensorFlow's can be slow, and atexit hooks are the learner's
+    os._exit(code)  # skip teardown: TensorFlow's can be slow, and atexit hooks are the learner's
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ def register(sub):
                    help="largest file (output included) a submission may write, in MB (default 64)")
     p.add_argument("--lang", choices=("es", "en"), help="language of the feedback (default: KATA_LANG, then the locale)")
     p.add_argument("--steps", nargs="+", metavar="STEP", help="grade only these steps (ids)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run the submissions' code without bubblewrap (only where it cannot run: macOS, Windows, a "
+                        "container without user namespaces); the report and every feedback file say so")
     p.set_defaults(func=run_grade)
 
 
@@ -32,7 +35,8 @@ def run_grade(args) -> int:
     from kata.manifest import ManifestError
 
     limits = runner.Limits(timeout_test=args.timeout_test, timeout_submission=args.timeout_submission,
-                           memory_mb=args.memory, output_mb=args.output_limit)
+                           memory_mb=args.memory, output_mb=args.output_limit,
+                           sandbox="none" if args.no_sandbox else "bwrap")
     try:
         summary = batch.grade_class(args.submissions, args.out, jobs=args.jobs, resume=args.resume,
                                     limits=limits, step_ids=args.steps, lang=args.lang)
@@ -40,4 +44,9 @@ def run_grade(args) -> int:
         print(f"kata dev grade: {err}", file=sys.stderr)
         return 2
     print(f"graded {len(summary.results)} submission(s) → {args.out}/grades.csv")
+    unreadable = sorted(f"{r['student_id']}: {r['problem']}" for r in summary.results.values() if r.get("problem"))
+    if unreadable:
+        print("these submissions could not be read (each has a row and a note; ask for a new hand-in):",
+              *unreadable, sep="\n  ", file=sys.stderr)
+        return 1
     return 0

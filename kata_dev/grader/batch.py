@@ -1,10 +1,12 @@
-"""Grade a whole class: find the submissions, grade each in isolated children, write the outputs.
+"""Grade a whole class: find the submissions, grade each (a judge process, the code in sandboxed
+workers), write the outputs.
 
-The pipeline: snapshot the grading code and tests → discover submissions → keep the results a
-previous run left (`--resume`) → grade the rest, `jobs` at a time → after each submission, check
-the output folder and the grader's own files for changes made behind its back, then write that
-student's results, feedback and the class CSV (each atomically). At the end every output is
-checked once more and restored from memory if needed.
+The pipeline: check the sandbox → snapshot the grading code and tests → discover submissions →
+keep the results a previous run left (`--resume`) → grade the rest, `jobs` at a time → after each
+submission, check the output folder and the grader's own files for changes made behind its back,
+then write that student's results, feedback and the class CSV (each atomically). A problem met
+while grading one submission is that submission's fault, recorded in its results; it never stops
+the class. At the end every output is checked once more and restored from memory if needed.
 """
 
 import threading
@@ -12,8 +14,9 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kata_dev.grader import reports, runner, scoring, snapshot, submissions
 from kata import manifest
+from kata.worker import sandbox
+from kata_dev.grader import reports, runner, scoring, snapshot, submissions
 from kata.i18n import number
 from kata.paths import find_root, suite_path
 
@@ -28,6 +31,17 @@ class Summary:
     warnings: list = field(default_factory=list)
 
 
+def own_digests(snap, root) -> set:
+    """sha256 of the kata's own files (code, tests, stubs): a whole-kata hand-in carries them, and
+    they are not worth telling the instructor about."""
+    import hashlib
+
+    from kata.stubs import stub_text
+
+    texts = list(snap.files.values()) + [stub_text(s, root).encode("utf-8") for s in manifest.steps(root)]
+    return {hashlib.sha256(data).hexdigest() for data in texts}
+
+
 def select_steps(step_ids, root) -> list:
     """The manifest steps to grade: all, or those named (ids or module names)."""
     if not step_ids:
@@ -40,13 +54,22 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
                 root=None, log=print, python=None, lang=None) -> Summary:
     root = Path(root or find_root()).resolve()
     limits = limits or runner.Limits()
+    if limits.sandbox == "bwrap":
+        try:
+            sandbox.check_bwrap()
+        except sandbox.SandboxUnavailable as err:
+            raise runner.GraderError(str(err)) from None
+    else:
+        log("WARNING: grading without a sandbox (--no-sandbox): the submissions' code runs with your "
+            "permissions; every feedback file says so")
     steps = select_steps(step_ids, root)
+    runner.self_test(root, limits)
     snap = snapshot.take(root)
     missing = [s.id for s in steps if suite_path(s, ".").as_posix() not in snap.files]
     if missing:
         raise runner.GraderError(f"{root}/tests/steps lacks the test suites of {', '.join(missing)}; "
                                  f"grade only the other steps with --steps, or add the suites")
-    subs, skipped = submissions.discover(submissions_dir, [s.filename for s in steps])
+    subs, skipped = submissions.discover(submissions_dir, [s.filename for s in steps], own_digests(snap, root))
     summary = Summary(skipped=skipped)
     for line in skipped:
         log(f"ignored: {line}")
@@ -78,7 +101,14 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
     def work(sub):
         guard.begin(sub.student)
         submitted = [s.id for s in steps if s.filename in sub.modules]   # a missing module is not run
-        graded = runner.grade(sub.modules, submitted, snap, limits, python, lang)
+        try:
+            graded = runner.grade(sub.modules, submitted, snap, limits, python, lang) if submitted else runner.Graded()
+        except runner.GraderError:
+            raise
+        except Exception as err:  # whatever went wrong here came with this submission: record, go on
+            graded = runner.Graded(faults=[{"step": s, "kind": "crash", "test": "",
+                                            "reason": f"this step could not be graded ({type(err).__name__}: {err})"}
+                                           for s in submitted])
         return sub, graded
 
     try:
@@ -90,7 +120,7 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
                     for future in finished:
                         sub, graded = future.result()
                         notes = guard.check(sub.student)
-                        result = _result(sub, graded, steps, expect, notes, lang)
+                        result = _result(sub, graded, steps, expect, notes, lang, limits)
                         summary.results[sub.student] = result
                         out.write(f"results/{sub.student}.json", reports.results_text(result))
                         out.write(f"feedback/{sub.student}.md", reports.feedback_text(result, lang))
@@ -148,7 +178,7 @@ class _Guard:
         return self.pending_notes.pop(finished, []) if finished else messages
 
 
-def _result(sub, graded, steps, expect, notes, lang) -> dict:
+def _result(sub, graded, steps, expect, notes, lang, limits) -> dict:
     scoring.points_for_tests(graded.tests, steps)
     step_records = scoring.score_steps(steps, graded.tests, graded.faults, sub.modules, lang)
     return {
@@ -156,5 +186,9 @@ def _result(sub, graded, steps, expect, notes, lang) -> dict:
         "submission_sha256": sub.fingerprint(), "origin": sub.origin.name,
         "score": sum(s["points"] for s in step_records), "max_score": sum(s["max_points"] for s in step_records),
         "steps": step_records, "tests": graded.tests, "faults": graded.faults,
-        "notes": [*sub.notes, *notes], "children": graded.children, "seconds": graded.seconds,
+        "notes": [*sub.notes, *notes, *graded.notes], "children": graded.children, "seconds": graded.seconds,
+        "name": sub.name, "lms": sub.lms, "late": sub.late, "problem": sub.problem,
+        "sandbox": limits.sandbox,
+        # For the instructor only (never in the feedback): what the submission tried or carried.
+        "attempts": {"files": list(sub.extra_files), "stopped": list(graded.attempts)},
     }

@@ -15,7 +15,7 @@ from kata.paths import PACKAGE_ROOT
 
 # Code comes from the grader's own installation; data (manifest, tests, solutions) from the root.
 _CODE = ("kata", "kata_dev", "input_data.py")
-_DATA = ("kata/steps.toml", "pyproject.toml", "conftest.py", "tests/steps", "solutions")
+_DATA = ("kata/steps.toml", "pyproject.toml", "conftest.py", "tests/steps", "tests/hidden", "solutions")
 _SKIP_DIRS = {"__pycache__", "source", "submissions", ".pytest_cache"}
 _MAX_FILE = 5_000_000
 

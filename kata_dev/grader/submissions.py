@@ -1,24 +1,54 @@
-"""Find the students' submissions and read the step modules out of them, safely.
+"""Find the students' submissions, as an LMS or nbgrader delivers them, and read their step modules.
 
-A submission is a folder `SUBMISSIONS/<student>/` or an archive `SUBMISSIONS/<student>.zip`.
-Only the files named in the manifest (`<module>.py`) are ever read; everything else a student
-sends (conftest.py, pytest.ini, tests/, sitecustomize.py, other modules) is ignored. Folders and
-archives are searched alike, at any depth (students often send their whole kata copy): the
-shallowest copy of a module wins, then the first by path (`exercises/` before `solutions/`), and
-the feedback notes when there were several.
+A submissions folder may hold, per student, a folder, a `.zip`, a `.tar.gz`/`.tgz`/`.tar`, or the
+flat files Moodle and Canvas write when you download every submission at once:
+
+| layout | example | student |
+|---|---|---|
+| a folder or archive named by the student | `ana/`, `josé_pérez.zip`, `ana.tar.gz` | its name |
+| Moodle, in folders | `José Pérez_1234_assignsubmission_file_/…` | José Pérez (participant 1234) |
+| Moodle, flat files | `José Pérez_1234_assignsubmission_file_conv2d.py` | José Pérez (participant 1234) |
+| Canvas, flat files | `perezjose_4321_998877_conv2d.py`, `perezjose_LATE_4321_998878_train-1.py` | perezjose (user 4321), late |
+| nbgrader's `submitted/` | `ana/cnn_kata/cnn_kata.ipynb` | ana |
+
+Each student gets a stable id for file names and the gradebook (ASCII, from the LMS id when there is
+one) and keeps the display name the LMS gave. Inside a submission the wanted modules (the files the
+manifest names) are found at any depth, the shallowest winning; a notebook's `%%kata_module NAME`
+cells count as modules too (nbgrader's student notebook). The walk is iterative and bounded in
+depth and entries; `.venv`, `.git`, `node_modules`, `__pycache__` and the like are skipped before
+counting; only regular files are read (a FIFO, a device or a symbolic link never is); archives are
+never extracted. A submission that cannot be read is still one row, with the reason: nothing is
+dropped. Files beyond the manifest that are not the kata's own (a `conftest.py` of the student's,
+tests, `.pth` files…) are listed for the instructor.
 """
 
 import hashlib
+import json
 import os
 import re
+import stat
+import tarfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 MAX_MODULE_BYTES = 1_000_000      # a step module is a few kB; anything bigger is not source code
-MAX_ZIP_BYTES = 50_000_000        # the archive file itself
-MAX_ZIP_ENTRIES = 10_000
-_STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
+MAX_NOTEBOOK_BYTES = 20_000_000
+MAX_ARCHIVE_BYTES = 50_000_000    # the archive file itself
+MAX_ENTRIES = 10_000
+MAX_DEPTH = 12
+MAX_EXTRA_FILES = 30
+SKIPPED_DIRS = {".venv", "venv", "env", ".env", ".git", ".hg", ".svn", "node_modules", "__pycache__",
+                ".ipynb_checkpoints", ".pytest_cache", ".mypy_cache", ".tox", "site-packages", ".kata",
+                "runs", "data", ".idea", ".vscode", "__MACOSX"}
+ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
+SUSPICIOUS = ("conftest.py", "pytest.ini", "tox.ini", "sitecustomize.py", "usercustomize.py", "setup.cfg")
+MODULE_MAGIC = re.compile(r"\A\s*%%kata_module[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n")
+
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")    # a name already safe as an id is kept
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_(?P<rest>.*)$", re.DOTALL)
+_CANVAS = re.compile(r"^(?P<name>[a-z][a-z0-9-]*)_(?P<late>LATE_)?(?P<id>\d+)_(?P<file>\d+)_(?P<rest>.+)$", re.DOTALL)
 
 
 class SubmissionError(ValueError):
@@ -27,12 +57,17 @@ class SubmissionError(ValueError):
 
 @dataclass
 class Submission:
-    """One student's step modules: {filename: source bytes}, plus notes about what was ignored."""
+    """One student's step modules: {filename: source bytes}, what was noted, and who it is."""
 
-    student: str
+    student: str                    # stable ASCII id: file names, the gradebook's rows
+    name: str                       # as the LMS or the folder gave it
     origin: Path
+    lms: str = "folder"             # folder, moodle, canvas
+    late: bool = False
     modules: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    extra_files: list = field(default_factory=list)
+    problem: str = ""               # why it could not be read at all ("" when it could)
 
     def fingerprint(self) -> str:
         """sha256 over the modules the grader uses; a changed submission is graded again."""
@@ -42,126 +77,304 @@ class Submission:
         return digest.hexdigest()
 
 
-def discover(folder, filenames) -> list:
-    """(submissions sorted by student id, lines about entries ignored); `filenames` are the modules wanted."""
+# --------------------------------------------------------------------------- names
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name-safe form of a name: "José Pérez" → "jose-perez"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "student"
+
+
+def identify(entry_name: str) -> tuple:
+    """(student id, display name, lms, late, the file's own name or None) from an entry's name."""
+    moodle = _MOODLE.match(entry_name)
+    if moodle:
+        name = moodle["name"].strip()
+        return f"{slug(name)}-{moodle['id']}", name, "moodle", False, moodle["rest"] or None
+    canvas = _CANVAS.match(entry_name)
+    if canvas:
+        return (f"{canvas['name']}-{canvas['id']}", canvas["name"], "canvas", bool(canvas["late"]),
+                _canvas_original(canvas["rest"]))
+    stem = _stem(entry_name)
+    return (stem if _PLAIN_ID.match(stem) else slug(stem)), stem, "folder", False, None
+
+
+def _canvas_original(name: str) -> str:
+    """Canvas renames a re-submitted file `conv2d-1.py`: the original name is `conv2d.py`."""
+    return re.sub(r"-\d+(\.[A-Za-z0-9]+)$", r"\1", name)
+
+
+def _stem(name: str) -> str:
+    for suffix in ARCHIVES:
+        if name.lower().endswith(suffix):
+            return name[:-len(suffix)]
+    return name
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(folder, filenames, own_files=None) -> tuple:
+    """(submissions sorted by student id, lines about entries that are not submissions).
+
+    `filenames`: the step modules wanted; `own_files`: sha256 digests of the kata's own files (a
+    whole-kata hand-in carries them, and they are not worth a note).
+    """
     folder = Path(folder)
     if not folder.is_dir():
-        raise SubmissionError(f"{folder}: no such folder; pass the folder holding one sub-folder "
-                              f"(or one .zip) per student")
+        raise SubmissionError(f"{folder}: no such folder; pass the folder holding one sub-folder, archive or "
+                              f"set of LMS files per student")
+    wanted = set(filenames)
+    own = set(own_files or ())
     found = {}
-    skipped = []
-    for entry in sorted(folder.iterdir()):
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        if entry.is_dir() and not entry.is_symlink():
-            student = entry.name
-        elif entry.suffix == ".zip" and entry.is_file() and not entry.is_symlink():
-            student = entry.stem
-        else:
-            skipped.append(f"{entry.name}: not a folder or a .zip, ignored")
+        student, name, lms, late, own_name = identify(entry.name)
+        sub = found.get(student)
+        if sub is None:
+            sub = found[student] = Submission(student, name, entry, lms, late)
+        sub.late = sub.late or late
+        try:
+            _read_entry(sub, entry, own_name, wanted, own)
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, RecursionError, ValueError) as err:
+            sub.notes.append(f"{entry.name} cannot be read ({type(err).__name__}: {err})")
+            if not sub.modules:
+                sub.problem = f"{entry.name} cannot be read ({type(err).__name__})"
+    _dedupe_ids(found)
+    return sorted(found.values(), key=lambda s: s.student), []
+
+
+def _dedupe_ids(found: dict) -> None:
+    """Two entries whose names give the same id (e.g. `Ana` and `ana`): give the later ones a suffix."""
+    seen = {}
+    for key in sorted(found):
+        sub = found[key]
+        base = sub.student
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        if count:
+            sub.student = f"{base}-{count + 1}"
+            sub.notes.append(f"another submission also maps to the id {base}; this one is {sub.student}")
+
+
+def _read_entry(sub, entry: Path, own_name, wanted, own) -> None:
+    info = entry.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        sub.notes.append(f"{entry.name} is a symbolic link: not followed")
+        _no_problem_if_modules(sub, f"{entry.name} is a symbolic link")
+        return
+    if stat.S_ISDIR(info.st_mode):
+        _read_walk(sub, _walk_folder(entry), wanted, own, entry.name)
+        return
+    if not stat.S_ISREG(info.st_mode):
+        sub.notes.append(f"{entry.name} is not a regular file (a pipe or a device?): not read")
+        _no_problem_if_modules(sub, f"{entry.name} is not a regular file")
+        return
+    lower = entry.name.lower()
+    if lower.endswith(".zip"):
+        _read_walk(sub, _walk_zip(entry), wanted, own, entry.name)
+    elif lower.endswith((".tar.gz", ".tgz", ".tar")):
+        _read_walk(sub, _walk_tar(entry), wanted, own, entry.name)
+    else:   # a flat file an LMS wrote (the student's own name is after the LMS prefix)
+        file_name = own_name or entry.name
+        _read_walk(sub, iter([(PurePosixPath(file_name), lambda: _read_capped_file(entry, MAX_NOTEBOOK_BYTES))]),
+                   wanted, own, entry.name)
+
+
+def _no_problem_if_modules(sub, problem):
+    if not sub.modules:
+        sub.problem = problem
+
+
+# --------------------------------------------------------------------------- walking (each yields (path, read))
+
+
+def _walk_folder(root: Path):
+    """(relative path, reader) of the regular files under `root`: iterative, bounded, junk skipped."""
+    stack = [(root, 0)]
+    entries = 0
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            children = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
             continue
-        if not _STUDENT_ID.match(student):
-            skipped.append(f"{entry.name}: the name is not a usable student id "
-                           f"(letters, digits, . _ @ + -), ignored; rename it")
-            continue
-        if student in found:
-            skipped.append(f"{entry.name}: {student} also has {found[student].name}; the folder is graded")
-            if entry.is_dir():
-                found[student] = entry
-            continue
-        found[student] = entry
-    subs = [read(path, student, filenames) for student, path in sorted(found.items())]
-    return subs, skipped
+        for child in children:
+            if child.name in SKIPPED_DIRS:
+                continue
+            entries += 1
+            if entries > MAX_ENTRIES:
+                raise ValueError(f"more than {MAX_ENTRIES} files and folders (a virtual environment or data "
+                                 f"inside?); send only the kata's files")
+            relative = PurePosixPath(Path(child.path).relative_to(root).as_posix())
+            if child.is_symlink():
+                yield relative, None
+            elif child.is_dir(follow_symlinks=False):
+                if depth + 1 < MAX_DEPTH:
+                    stack.append((Path(child.path), depth + 1))
+            elif child.is_file(follow_symlinks=False):
+                yield relative, (lambda p=Path(child.path): _read_capped_file(p, MAX_NOTEBOOK_BYTES))
+            else:
+                yield relative, False
 
 
-def read(path: Path, student: str, filenames) -> Submission:
-    """The step modules of one submission (folder or zip)."""
-    sub = Submission(student, path)
-    if path.is_dir():
-        _read_folder(sub, path, filenames)
-    else:
-        _read_zip(sub, path, filenames)
-    return sub
+def _read_capped_file(path: Path, limit: int):
+    """The bytes of a regular file, or None when larger than `limit`. Opened without following a
+    link and without blocking, so a FIFO swapped in after the walk cannot hang the grader."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ValueError(f"{path.name} is not a regular file")
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
 
 
-def _read_folder(sub: Submission, path: Path, filenames) -> None:
-    """Pick the wanted modules out of a folder, at any depth, as from a zip: the shallowest copy
-    wins (then the first by path), symbolic links are never followed or read."""
+def _safe_member(name: str):
+    member = PurePosixPath(name.replace("\\", "/"))
+    if member.is_absolute() or ".." in member.parts or re.match(r"^[A-Za-z]:", name):
+        return None
+    return member
+
+
+def _walk_zip(path: Path):
+    if path.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise ValueError(f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise ValueError(f"more than {MAX_ENTRIES} entries: not opened")
+        for info in infos:
+            member = _safe_member(info.filename)
+            if member is None:
+                yield PurePosixPath(f"<unsafe path {info.filename[:80]!r}>"), "unsafe"
+                continue
+            if info.is_dir() or SKIPPED_DIRS.intersection(member.parts[:-1]) or len(member.parts) > MAX_DEPTH:
+                continue
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                yield member, None
+                continue
+            yield member, (lambda info=info: _read_zip_member(path, info))
+
+
+def _walk_tar(path: Path):
+    if path.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise ValueError(f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
+    with tarfile.open(path, "r:*") as archive:
+        count = 0
+        for info in archive:
+            count += 1
+            if count > MAX_ENTRIES:
+                raise ValueError(f"more than {MAX_ENTRIES} entries: not opened")
+            member = _safe_member(info.name)
+            if member is None:
+                yield PurePosixPath(f"<unsafe path {info.name[:80]!r}>"), "unsafe"
+                continue
+            if info.isdir() or SKIPPED_DIRS.intersection(member.parts[:-1]) or len(member.parts) > MAX_DEPTH:
+                continue
+            if info.issym() or info.islnk():
+                yield member, None
+                continue
+            if not info.isreg():
+                yield member, False
+                continue
+
+            yield member, (lambda name=info.name, size=info.size: _read_tar_member(path, name, size))
+
+
+def _read_zip_member(path: Path, info, limit=MAX_NOTEBOOK_BYTES):
+    """One member's bytes (None when larger than `limit`), the archive opened again: only the chosen
+    copy of a module is ever decompressed, so a zip bomb costs nothing."""
+    if info.file_size > limit:
+        return None
+    with zipfile.ZipFile(path) as archive, archive.open(info) as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _read_tar_member(path: Path, name: str, size: int, limit=MAX_NOTEBOOK_BYTES):
+    if size > limit:
+        return None
+    with tarfile.open(path, "r:*") as archive:
+        handle = archive.extractfile(archive.getmember(name))
+        data = handle.read(limit + 1) if handle else b""
+    return None if len(data) > limit else data
+
+
+# --------------------------------------------------------------------------- picking the modules
+
+
+def _read_walk(sub, walk, wanted, own, label) -> None:
+    """Pick the wanted modules (and notebook cells) out of a walk; note what deserves a note."""
     candidates = {}
-    seen = 0
-    for folder, dirs, files in os.walk(path, followlinks=False):
-        seen += len(dirs) + len(files)
-        if seen > MAX_ZIP_ENTRIES:
-            sub.notes.append(f"{path.name} holds more than {MAX_ZIP_ENTRIES} entries: only the first were searched")
-            break
-        dirs.sort()
-        for name in sorted(set(files) & set(filenames)):
-            found = Path(folder) / name
-            candidates.setdefault(name, []).append((len(found.relative_to(path).parts), str(found), found))
+    for member, read in walk:
+        name = member.name
+        if read == "unsafe":
+            sub.notes.append(f"{label}: {member} is not a safe path: ignored")
+            continue
+        if read is None:
+            if name in wanted:
+                sub.notes.append(f"{label}: {member} is a symbolic link: ignored (send the file itself)")
+            continue
+        if read is False:
+            if name in wanted:
+                sub.notes.append(f"{label}: {member} is not a regular file: ignored")
+            continue
+        if "pristine" in member.parts and "kata" in member.parts:
+            continue    # the release's own copies of the stubs
+        if name in wanted:
+            candidates.setdefault(name, []).append((len(member.parts), str(member), read))
+        elif name.endswith(".ipynb"):
+            _notebook_cells(sub, member, read, wanted, candidates, label)
+        elif _suspicious(member):
+            data = read()
+            if data is not None and hashlib.sha256(data).hexdigest() not in own and \
+                    len(sub.extra_files) < MAX_EXTRA_FILES:
+                sub.extra_files.append(f"{label}/{member}" if label != str(member) else str(member))
     for name, found in candidates.items():
         found.sort(key=lambda c: c[:2])
-        candidate = found[0][2]
-        rel = candidate.relative_to(path)
-        if len(found) > 1:
-            sub.notes.append(f"{path.name}: several copies of {name}; graded {rel}")
-        if candidate.is_symlink():
-            sub.notes.append(f"{rel} is a symbolic link: ignored (send the file itself)")
+        depth, where, read = found[0]
+        try:
+            data = read()
+        except (OSError, ValueError, zipfile.BadZipFile, tarfile.TarError) as err:
+            sub.notes.append(f"{label}: {where} cannot be read ({err}): ignored")
             continue
-        data = _read_capped(candidate.open("rb"))
         if data is None:
-            sub.notes.append(f"{rel} is larger than {MAX_MODULE_BYTES} bytes: ignored")
-        else:
+            sub.notes.append(f"{label}: {where} is larger than {MAX_MODULE_BYTES} bytes: ignored")
+        elif len(data) > MAX_MODULE_BYTES:
+            sub.notes.append(f"{label}: {where} is larger than {MAX_MODULE_BYTES} bytes: ignored")
+        elif name not in sub.modules:
             sub.modules[name] = data
+            others = {c[1] for c in found[1:] if c[0] == depth}
+            if others:
+                sub.notes.append(f"{label}: several copies of {name} at the same depth; graded {where}")
 
 
-def _read_capped(handle):
-    with handle:
-        data = handle.read(MAX_MODULE_BYTES + 1)
-    return None if len(data) > MAX_MODULE_BYTES else data
+def _suspicious(member: PurePosixPath) -> bool:
+    """A file worth telling the instructor about when it is not the kata's own copy: pytest's and
+    Python's start-up files, `.pth` files, and any other Python module (tests included)."""
+    return member.name in SUSPICIOUS or member.suffix in (".py", ".pth")
 
 
-def _read_zip(sub: Submission, path: Path, filenames) -> None:
-    """Pick the wanted modules out of the archive; never extracts anything to disk."""
-    if path.stat().st_size > MAX_ZIP_BYTES:
-        sub.notes.append(f"{path.name} is larger than {MAX_ZIP_BYTES} bytes: not opened")
+def _notebook_cells(sub, member, read, wanted, candidates, label) -> None:
+    """A notebook's `%%kata_module NAME` cells, as modules NAME.py (nbgrader's student notebook)."""
+    data = read()
+    if data is None:
+        sub.notes.append(f"{label}: {member} is too large to read")
         return
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as err:
-        sub.notes.append(f"{path.name} is not a readable zip archive ({err}): nothing graded")
+        cells = json.loads(data.decode("utf-8")).get("cells", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        sub.notes.append(f"{label}: {member} is not a readable notebook")
         return
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ZIP_ENTRIES:
-            sub.notes.append(f"{path.name} holds more than {MAX_ZIP_ENTRIES} entries: not opened")
-            return
-        by_name = {}
-        for info in infos:
-            member = PurePosixPath(info.filename.replace("\\", "/"))
-            if member.is_absolute() or ".." in member.parts or re.match(r"^[A-Za-z]:", info.filename):
-                sub.notes.append(f"{path.name}: entry {info.filename!r} has an unsafe path: ignored")
-                continue
-            if info.is_dir() or member.name not in filenames:
-                continue
-            if _is_symlink(info):
-                sub.notes.append(f"{path.name}: {info.filename} is a symbolic link: ignored")
-                continue
-            by_name.setdefault(member.name, []).append((len(member.parts), info.filename, info))
-        for name, candidates in by_name.items():
-            candidates.sort(key=lambda c: c[:2])
-            _, chosen, info = candidates[0]
-            if len(candidates) > 1:
-                sub.notes.append(f"{path.name}: several copies of {name}; graded {chosen}")
-            try:
-                data = _read_capped(archive.open(info))
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as err:
-                sub.notes.append(f"{path.name}: {chosen} cannot be read ({err}): ignored")
-                continue
-            if data is None:
-                sub.notes.append(f"{path.name}: {chosen} is larger than {MAX_MODULE_BYTES} bytes: ignored")
-            else:
-                sub.modules[name] = data
-
-
-def _is_symlink(info: zipfile.ZipInfo) -> bool:
-    return (info.external_attr >> 16) & 0o170000 == 0o120000
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        found = MODULE_MAGIC.match(source)
+        if found and f"{found.group(1)}.py" in wanted:
+            text = source[found.end():].encode("utf-8")
+            candidates.setdefault(f"{found.group(1)}.py", []).append(
+                (len(member.parts) + 1, f"{member}[{found.group(1)}]", lambda text=text: text))
