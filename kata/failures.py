@@ -135,6 +135,11 @@ def unexpected(exc) -> str:
     from kata.worker.describe import describe_value
 
     call = CALLS[-1] if CALLS else None
+    if isinstance(exc, AssertionError):   # a plain `assert` of the test: its first line says what differs
+        detail = _learner_text(str(exc).strip().splitlines()[0] if str(exc).strip() else "assert")
+        if call is not None:
+            return t(f"{call.signature()} devolvió {describe_value(call.value)}, y no es lo esperado ({detail})",
+                     f"{call.signature()} returned {describe_value(call.value)}, which is not what was expected ({detail})")
     detail = _learner_text(f"{type(exc).__name__}: {exc}")
     if call is None:
         return t(f"el test no pudo comprobar el resultado ({detail})", f"the test could not check the result ({detail})")

@@ -570,13 +570,9 @@ def _apply_updates(reply, objects, decoder) -> None:
         if node.get("$") == "model_state":
             from kata.worker import keras_safe
 
-            compile_config = None
-            if node.get("compile"):
-                import json
-
-                compile_config = json.loads(node["compile"])
-                keras_safe.check_config(compile_config, "compile_model's settings")
-            keras_safe.set_state(target, [decoder.array(w) for w in node.get("weights", [])], compile_config)
+            if node.get("error"):
+                raise codec.CodecError(str(node["error"])[:500])
+            keras_safe.set_state(target, [decoder.array(w) for w in node.get("weights", [])], node.get("compile"))
             continue
         value = decoder.array(node)
         if isinstance(target, np.ndarray):

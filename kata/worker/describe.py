@@ -2,6 +2,8 @@
 
 import sys
 
+from kata.i18n import t
+
 MAX_TEXT = 60
 
 
@@ -36,8 +38,13 @@ def describe_value(value) -> str:
     if isinstance(value, dict):
         return f"dict {sorted(map(str, value))[:6]}"
     name = type(value).__name__
+    keras = sys.modules.get("keras")
+    if keras is not None and isinstance(value, keras.Model):
+        return t(f"un keras.Model ({len(value.layers)} capas)", f"a keras.Model ({len(value.layers)} layers)")
+    if name == "Opaque" and hasattr(value, "type_name"):
+        return t(f"un objeto {value.type_name.split('.')[-1]}", f"a {value.type_name.split('.')[-1]} object")
     if name == "module":
         return getattr(value, "__name__", "module")
-    if callable(value):
-        return getattr(value, "__name__", "a function")
+    if callable(value) and hasattr(value, "__name__"):
+        return value.__name__
     return name

@@ -44,14 +44,16 @@ class Isolation:
 
 def _python_paths() -> list:
     """The stdlib and package folders the interpreter needs (no .pth processing: `python -S`)."""
-    paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    paths.update(site.getsitepackages())
+    paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")} | set(_site_packages())
     return sorted(p for p in paths if p and Path(p).is_dir())
 
 
 def _site_packages() -> list:
+    """The package folders of this interpreter, also those a `.pth` file added (a venv that borrows
+    its packages); never the project's own folders, which `sys.path` may also hold."""
     paths = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
     paths.update(site.getsitepackages())
+    paths.update(p for p in sys.path if Path(p).name in ("site-packages", "dist-packages"))
     return sorted(p for p in paths if p and Path(p).is_dir())
 
 

@@ -244,7 +244,10 @@ class Worker:
             now = _state(obj)
             if now is None or _same_state(before[ref], now):
                 continue
-            node = _model_update(obj, encoder) if _is_model(obj) else _value_node(obj, encoder)
+            try:
+                node = _model_update(obj, encoder) if _is_model(obj) else _value_node(obj, encoder)
+            except codec.CodecError as err:   # e.g. compile settings that cannot be sent
+                node = {"$": "model_state", "error": str(err)}
             updates.append({"ref": ref, "value": node})
         return updates
 
@@ -452,8 +455,9 @@ def _value_node(obj, encoder):
 def _model_update(model, encoder) -> dict:
     from kata.worker import keras_safe
 
-    weights, compile_config = keras_safe.state(model)
-    return {"$": "model_state", "weights": [encoder._array("array", w) for w in weights], "compile": compile_config}
+    weights, _ = keras_safe.state(model)
+    return {"$": "model_state", "weights": [encoder._array("array", w) for w in weights],
+            "compile": keras_safe.compile_settings(model)}
 
 
 def _keras_relay(worker, node):

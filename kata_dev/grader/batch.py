@@ -188,7 +188,7 @@ def _result(sub, graded, steps, expect, notes, lang, limits) -> dict:
         "steps": step_records, "tests": graded.tests, "faults": graded.faults,
         "notes": [*sub.notes, *notes, *graded.notes], "children": graded.children, "seconds": graded.seconds,
         "name": sub.name, "lms": sub.lms, "late": sub.late, "problem": sub.problem,
-        "sandbox": limits.sandbox,
+        "sandbox": limits.sandbox, "peak_mb": graded.peak_mb,
         # For the instructor only (never in the feedback): what the submission tried or carried.
         "attempts": {"files": list(sub.extra_files), "stopped": list(graded.attempts)},
     }

@@ -112,6 +112,11 @@ def main(argv=None) -> None:
     suite.run(args.steps, args.impl, root=root, listener=listener,
               suites=[h for h in hidden if h.is_file()], extra=extra)
     emit({"event": "attempts", "items": [redact(a, lines)[:300] for a in dict.fromkeys(judge.ATTEMPTS)][:100]})
+    import resource
+
+    # ru_maxrss is in kB on Linux; the children's figure is the largest worker (and its sandbox) waited for.
+    emit({"event": "resources", "judge_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+          "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024})
     emit({"event": "done"})
     sys.stdout.flush()
     sys.stderr.flush()

@@ -64,6 +64,9 @@ def feedback_text(result: dict, lang=None) -> str:
                f"**Score: {_num(result['score'])} / {_num(result['max_score'])}**", lang), "",
              t("Cada paso suma sus puntos solo si pasan todos sus tests.",
                "Each step earns its points only when all of its tests pass.", lang), ""]
+    if result.get("sandbox") == "none":
+        lines.append(t("> Corregido sin aislamiento (--no-sandbox): tu código se ejecutó con los permisos del corrector.",
+                       "> Graded without a sandbox (--no-sandbox): your code ran with the grader's permissions.", lang))
     for note in result.get("notes", []):
         lines.append(f"> {note}")
     if result.get("notes"):

@@ -61,6 +61,7 @@ class Graded:
     notes: list = field(default_factory=list)
     children: int = 0
     seconds: float = 0.0
+    peak_mb: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class _Run:
     returncode: int = 0
     stderr: str = ""
     steps: tuple = ()
+    peak_mb: dict = field(default_factory=dict)
 
 
 def grade(modules: dict, step_ids: list, snapshot, limits: Limits, python=None, lang=None) -> Graded:
@@ -93,6 +95,8 @@ def grade(modules: dict, step_ids: list, snapshot, limits: Limits, python=None, 
             result.children += 1
             run = _run_judge(tmp / f"judge{result.children}", snapshot, modules, pending, limits, deadline, python, lang)
             result.attempts.extend(a for a in run.attempts if a not in result.attempts)
+            for key, value in run.peak_mb.items():
+                result.peak_mb[key] = max(value, result.peak_mb.get(key, 0))
             result.notes.extend(run.dropped[:5])
             if not run.collected:
                 raise GraderError(_no_collection(run))
@@ -373,6 +377,10 @@ def handle(payload: bytes, run: _Run) -> bool:
             return _outcome(event, run)
         if kind == "attempts":
             run.attempts.extend(_text(a, 300) for a in event.get("items", [])[:100] if isinstance(a, str))
+            return False
+        if kind == "resources":
+            run.peak_mb = {k: int(event[k]) for k in ("judge_peak_mb", "worker_peak_mb")
+                           if isinstance(event.get(k), int) and 0 <= event[k] < 10**7}
             return False
         if kind == "done":
             run.done = True
