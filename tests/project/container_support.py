@@ -11,11 +11,25 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
+from importlib.machinery import SourceFileLoader
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def wheelhouse_script():
+    """docker/wheelhouse as a module: it knows which lines of requirements.lock the image installs."""
+    return SourceFileLoader("wheelhouse", str(ROOT / "docker" / "wheelhouse")).load_module()
+
+
+def locked_versions(folder: Path, arch: str) -> dict:
+    """{package: version} that the image installs from `folder`'s requirements.lock on `arch`."""
+    script = wheelhouse_script()
+    lines = script.requirements_for((folder / "requirements.lock").read_text(encoding="utf-8"),
+                                    script.image_environment(arch))
+    return dict(line.split(" ", 1)[0].split("==") for line in lines)
 
 
 class DockerUnavailable(Exception):

@@ -20,16 +20,14 @@ import shutil
 import socket
 import sys
 import time
-import urllib.error
 import urllib.request
 import uuid
-from importlib.machinery import SourceFileLoader
 from pathlib import Path
 
 import pytest
 
 from container_support import (ROOT, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
-                               legacy_build_env, run, wait_for)
+                               legacy_build_env, locked_versions, run)
 from test_lab import free_port, get
 from test_screenshot import CHROMIUM
 from test_screenshot import chromium as open_notebook_in_chromium
@@ -40,11 +38,6 @@ IMAGE_SIZE_GOAL = 2.5e9
 # Neither root nor the image's own user (1000): the server must run as the uid of `.env`.
 TEST_UID = TEST_GID = 2345
 NOT_IMPLEMENTED = "not implemented yet"   # the stub's message, with KATA_LANG=en
-
-
-def wheelhouse_module():
-    """docker/wheelhouse, which knows which lines of the lock the image installs."""
-    return SourceFileLoader("wheelhouse", str(ROOT / "docker" / "wheelhouse")).load_module()
 
 
 def say(request, line: str) -> None:
@@ -229,11 +222,8 @@ def test_the_image_holds_exactly_the_locked_packages_and_the_kata(bench):
     listed = run(["docker", "run", "--rm", "--entrypoint", "python", bench.image, "-m", "pip", "list",
                   "--format=json"], timeout=120)
     installed = {re.sub(r"[-_.]+", "-", p["name"]).lower(): p["version"] for p in json.loads(listed.stdout)}
-    wheelhouse = wheelhouse_module()
     arch = run(["docker", "image", "inspect", "--format", "{{.Architecture}}", bench.image], timeout=30).stdout.strip()
-    lock = (bench.folder / "requirements.lock").read_text(encoding="utf-8")
-    locked = dict(line.split(" ", 1)[0].split("==") for line in wheelhouse.requirements_for(
-        lock, wheelhouse.image_environment({"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch))))
+    locked = locked_versions(bench.folder, {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch))
     kata_version = installed.pop("cnn-kata")
     installed.pop("pip")  # the virtual environment's own, from Debian's python3-venv
     assert installed == locked
@@ -386,23 +376,47 @@ def _second_project(bench, tmp_path, **changes) -> Workbench:
                      {**bench.env, "KATA_PORT": free_port(), **changes}, env_file=tmp_path / "other.env")
 
 
+def _stops_once(project: Workbench) -> str:
+    """Start `project`, wait for its container to exit: 78 and no restart. Returns its log."""
+    project("up", "-d", "--no-build")
+    status = run(["docker", "wait", project.container()], timeout=120).stdout.strip()
+    logs = project.logs()
+    assert status == "78", logs
+    assert project.inspect("{{.RestartCount}}") == "0"
+    assert project.inspect("{{.HostConfig.RestartPolicy.Name}}") == "no"
+    return logs
+
+
 def test_a_root_uid_stops_once_and_says_what_to_do(bench, tmp_path):
     root = _second_project(bench, tmp_path, KATA_UID=0, KATA_GID=0)
     try:
-        root("up", "-d", "--no-build")
-        container = root.container()
-        status = run(["docker", "wait", container], timeout=120).stdout.strip()
-        assert status == "78"
-        logs = root.logs()
-        assert "does not run as root" in logs and "chown -R 1000:1000" in logs, logs
-        assert logs.count("does not run as root") == 1
-        assert root.inspect("{{.RestartCount}}") == "0"
-        assert root.inspect("{{.HostConfig.RestartPolicy.Name}}") == "no"
+        logs = _stops_once(root)
     finally:
         root.down()
+    assert logs.count("does not run as root") == 1 and "chown -R 1000:1000" in logs, logs
 
 
-def test_a_folder_the_container_cannot_write_gets_a_one_line_note_and_still_serves(bench, tmp_path):
+@pytest.fixture
+def folder_mode(bench):
+    """Sets the mode of the mounted folder for one test, then puts the old one back."""
+    old = bench.folder.stat().st_mode & 0o7777
+    yield bench.folder.chmod
+    bench.folder.chmod(old)
+
+
+def test_a_folder_the_container_cannot_read_stops_it_once_with_whose_it_is(bench, tmp_path, folder_mode):
+    folder_mode(0o700)
+    owner = f"{bench.env['KATA_UID']}:{bench.env['KATA_GID']}"
+    stranger = _second_project(bench, tmp_path, KATA_UID=int(bench.env["KATA_UID"]) + 1)
+    try:
+        logs = _stops_once(stranger)
+    finally:
+        stranger.down()
+    assert f"cannot read your folder, which belongs to {owner}" in logs and "KATA_UID" in logs, logs
+
+
+def test_a_folder_the_container_cannot_write_gets_a_one_line_note_and_still_serves(bench, tmp_path, folder_mode):
+    folder_mode(0o755)
     owner = f"{bench.env['KATA_UID']}:{bench.env['KATA_GID']}"
     stranger = _second_project(bench, tmp_path, KATA_UID=int(bench.env["KATA_UID"]) + 1)
     try:
