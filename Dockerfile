@@ -8,6 +8,9 @@
 # Python packages: exactly requirements.lock, every file hash-checked: from the package index, or
 # with no index from wheelhouse/ once docker/wheelhouse has filled it (for build machines whose
 # containers cannot reach the index). The wheels stay in the build stage, never in the image.
+# The image holds two Python layers: the locked dependencies in /opt/venv (1.7 GB, rebuilt only
+# when the lock changes) and the kata in /opt/kata (a few hundred kB, the one rebuilt for a new
+# version of the kata).
 
 FROM debian:bookworm-slim AS system
 # Debian's Python; tini reaps the kernels' processes; dataset-fashion-mnist: the four official
@@ -22,7 +25,7 @@ ENV LANG=C.UTF-8 \
     PIP_NO_CACHE_DIR=1
 
 
-FROM system AS build
+FROM system AS venv
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv \
  && apt-get clean && rm -rf /var/lib/apt/lists/* \
@@ -38,11 +41,10 @@ RUN if ls /tmp/wheels/*.whl >/dev/null 2>&1; then \
     fi \
  && /opt/venv/bin/pip install --require-hashes --only-binary=:all: "$@" --requirement /tmp/wheels/requirements.lock
 # TensorFlow's C++ headers (290 MB) serve only to compile custom ops, which the kata never does.
-RUN rm -r /opt/venv/lib/python3.11/site-packages/tensorflow/include
-# The kata itself, built with the locked setuptools; its dependencies are the lock.
-COPY pyproject.toml README.md LICENSE input_data.py /tmp/cnn-kata/
-COPY kata /tmp/cnn-kata/kata
-RUN /opt/venv/bin/pip install --no-index --no-deps --no-build-isolation /tmp/cnn-kata
+# /opt/kata, where the next stage installs the kata, joins the environment's import path.
+RUN site=$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') \
+ && rm -r "$site/tensorflow/include" \
+ && echo /opt/kata > "$site/cnn-kata.pth"
 # What a student uses of nbgrader (assignment list, validate), without the instructor's tools
 # (formgrader, course list, create assignment), and no news pop-up. Locked, so that JupyterLab's
 # plugin manager cannot turn them back on.
@@ -54,18 +56,20 @@ RUN plugins="@jupyter/nbgrader:formgrader @jupyter/nbgrader:course-list @jupyter
  && /opt/venv/bin/jupyter labextension lock --level=sys_prefix $plugins
 
 
+FROM venv AS kata
+# Built with the locked setuptools, with no index; its dependencies are the lock.
+COPY pyproject.toml README.md LICENSE input_data.py /tmp/cnn-kata/
+COPY kata /tmp/cnn-kata/kata
+RUN /opt/venv/bin/pip install --no-index --no-deps --no-build-isolation --target /opt/kata /tmp/cnn-kata
+
+
 FROM system
-COPY --from=build /opt/venv /opt/venv
-ENV PATH=/opt/venv/bin:$PATH \
+COPY --from=venv /opt/venv /opt/venv
+ENV PATH=/opt/kata/bin:/opt/venv/bin:$PATH \
     VIRTUAL_ENV=/opt/venv \
     PYTHONDONTWRITEBYTECODE=1 \
     TF_CPP_MIN_LOG_LEVEL=2 \
     FASHION_MNIST_DIR=/usr/share/datasets/fashion-mnist
-
-# Verify the baked-in dataset now, not in class: the loader checks each file's sha256 and IDX header.
-RUN python -c "import input_data; s = input_data.read_data_sets('/usr/share/datasets/fashion-mnist'); \
-assert (s.train.num_examples, s.validation.num_examples, s.test.num_examples) == (55000, 5000, 10000), s; \
-print('Fashion-MNIST verified:', s.train.num_examples, s.validation.num_examples, s.test.num_examples)"
 
 # A normal user. Compose runs the container as KATA_UID:KATA_GID (the owner of the mounted
 # files), which may have no account here: HOME is writable by any uid, so Jupyter, Keras and
@@ -74,6 +78,13 @@ RUN useradd --create-home --uid 1000 --user-group --shell /bin/bash student \
  && chmod 1777 /home/student \
  && install -d -o student -g student /home/student/kata
 ENV HOME=/home/student
+
+COPY --from=kata /opt/kata /opt/kata
+# Verify the baked-in dataset now, not in class: the loader checks each file's sha256 and IDX header.
+RUN python -c "import input_data; s = input_data.read_data_sets('/usr/share/datasets/fashion-mnist'); \
+assert (s.train.num_examples, s.validation.num_examples, s.test.num_examples) == (55000, 5000, 10000), s; \
+print('Fashion-MNIST verified:', s.train.num_examples, s.validation.num_examples, s.test.num_examples)"
+
 COPY docker/entrypoint /usr/local/bin/kata-entrypoint
 USER student
 WORKDIR /home/student/kata
@@ -83,7 +94,7 @@ EXPOSE 8888
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8888/api', timeout=4)"]
 
-# kata-entrypoint refuses root and an empty mount, then runs the command.
+# kata-entrypoint refuses root, an unreadable folder and an empty mount, then runs the command.
 ENTRYPOINT ["tini", "--", "kata-entrypoint"]
 # kata lab refuses --ip 0.0.0.0 unless JUPYTER_TOKEN is set: the container never serves without a token.
 CMD ["kata", "lab", "--ip", "0.0.0.0", "--port", "8888", "--no-browser"]

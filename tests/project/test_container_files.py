@@ -153,6 +153,8 @@ def test_pip_installs_the_hashed_lock_and_then_the_kata_alone(dockerfile):
     # The project, built offline with the lock's setuptools; its dependencies come from the lock only.
     assert {"--no-deps", "--no-index", "--no-build-isolation"} <= set(kata)
     assert kata[-1].rstrip("/") + "/" == copied["pyproject.toml"]
+    # Apart from the environment, so that a new version of the kata is a small layer of its own.
+    assert kata[kata.index("--target") + 1] == "/opt/kata"
 
 
 def test_the_wheelhouse_is_optional_and_stays_in_the_build_stage(dockerfile):
@@ -161,7 +163,8 @@ def test_the_wheelhouse_is_optional_and_stays_in_the_build_stage(dockerfile):
     stages = [i for i, (kw, _) in enumerate(dockerfile) if kw == "FROM"]
     final = stages[-1]
     assert all(not (kw == "COPY" and "wheelhous" in str(args)) for kw, args in dockerfile[final:])
-    assert any(kw == "COPY" and str(args).startswith("--from=build /opt/venv ") for kw, args in dockerfile[final:])
+    assert [str(args) for kw, args in dockerfile[final:] if kw == "COPY" and str(args).startswith("--from=")] == [
+        "--from=venv /opt/venv /opt/venv", "--from=kata /opt/kata /opt/kata"]
 
 
 def _dataset_check_code(dockerfile) -> str:
