@@ -54,17 +54,18 @@ def say(request, line: str) -> None:
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, request):
     started = Engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log")
+    begin = time.monotonic()
     try:
         started.start()
         compose = compose_command()
     except DockerUnavailable as missing:
         pytest.skip(str(missing))
     try:
-        begin = time.monotonic()
+        ready = time.monotonic()
         # Pulls debian:bookworm-slim, or makes it from Debian's packages when Docker Hub is out of reach.
         run([ROOT / "docker" / "base-image"], timeout=900)
-        say(request, f"container: engine ready ({started.storage_driver()}, {' '.join(compose)}); "
-                     f"base image in {time.monotonic() - begin:.0f} s")
+        say(request, f"container: engine {'started' if started.process else 'running'} in {ready - begin:.0f} s "
+                     f"({started.storage_driver()}, {' '.join(compose)}); base image in {time.monotonic() - ready:.0f} s")
         yield compose
     finally:
         started.stop()
