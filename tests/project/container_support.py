@@ -198,14 +198,15 @@ class Workbench:
         return run(["docker", "ps", "--all", "--quiet", "--filter",
                     f"label=com.docker.compose.project={self.project}"], timeout=30).stdout.split()
 
-    def wait_healthy(self, seconds=240) -> None:
-        def exited():
-            state = self.inspect("{{.State.Status}}")
-            if state in ("exited", "dead"):
-                return f"the container {state}:\n{self.logs()[-4000:]}"
+    def stopped(self):
+        """Why the container no longer runs, with its log; None while it runs."""
+        state = self.inspect("{{.State.Status}}")
+        if state in ("exited", "dead"):
+            return f"the container {state}:\n{self.logs()[-4000:]}"
 
+    def wait_healthy(self, seconds=240) -> None:
         wait_for(lambda: self.inspect("{{.State.Health.Status}}") == "healthy",
-                 "the container did not turn healthy", seconds, give_up=exited)
+                 "the container did not turn healthy", seconds, give_up=self.stopped)
 
     def down(self) -> None:
         self("down", "--volumes", "--remove-orphans", timeout=120, check=False)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from container_support import (ROOT, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
-                               legacy_build_env, locked_versions, run)
+                               legacy_build_env, locked_versions, run, wait_for)
 from test_lab import free_port, get
 from test_screenshot import CHROMIUM
 from test_screenshot import chromium as open_notebook_in_chromium
@@ -130,12 +130,14 @@ def bench(request, engine, tmp_path_factory):
         run(["chown", "-R", f"{uid}:{gid}", str(folder)], timeout=120)
     try:
         workbench.timed("build", "build", timeout=1800)
-        workbench.timed("up", "up", "-d", timeout=300)
-        begin = time.monotonic()
-        workbench.wait_healthy()
-        workbench.seconds["up to healthy"] = time.monotonic() - begin
         workbench.base = f"http://127.0.0.1:{workbench.env['KATA_PORT']}"
         workbench.token = workbench.env["JUPYTER_TOKEN"]
+        workbench.timed("up", "up", "-d", timeout=300)
+        begin = time.monotonic()
+        wait_for(lambda: _answers(f"{workbench.base}/api"), "the server did not answer", 240, give_up=workbench.stopped)
+        workbench.seconds["up to serving"] = time.monotonic() - begin
+        workbench.wait_healthy()   # the first health check comes 10 s after the start
+        workbench.seconds["up to healthy"] = time.monotonic() - begin
         workbench.image = workbench.inspect("{{.Config.Image}}")
         yield workbench
     finally:
@@ -143,6 +145,13 @@ def bench(request, engine, tmp_path_factory):
         say(request, f"container ({request.param}): " + ", ".join(
             f"{stage} {seconds:.0f} s" for stage, seconds in workbench.seconds.items()))
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _answers(url) -> bool:
+    try:
+        return get(url)[0] == 200
+    except OSError:   # not listening yet, or the connection reset while it starts
+        return False
 
 
 # --- a kernel over the REST API -------------------------------------------------------------------
