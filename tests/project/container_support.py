@@ -170,6 +170,14 @@ class Workbench:
     def __post_init__(self):
         write_env_file(self.env_file or self.folder / ".env", self.env)
 
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.env['KATA_PORT']}"
+
+    @property
+    def token(self) -> str:
+        return self.env["JUPYTER_TOKEN"]
+
     def __call__(self, *args, timeout=300, check=True) -> subprocess.CompletedProcess:
         # --env-file goes before the command; Compose v2 and 1.29 both take it there.
         chosen = ["--env-file", str(self.env_file)] if self.env_file else []

@@ -5,7 +5,8 @@ runs, make the base image if it is missing (docker/base-image), fill the wheelho
 (docker/wheelhouse), build the image and bring it up with the compose file and a `.env` holding a
 random token, a free port and a uid that is neither root nor the image's own user. The tests then
 use it as a student does: the token, the port, a kernel writing into the mounted folder and
-running a check cell, a browser; and the two start-up errors users met (root, a read-only folder).
+running a check cell, a browser; and what users ran into: a root uid, a folder the container's uid
+cannot read or cannot write.
 
 Where no Docker engine can be had, the module is skipped with what to install; CI has one, and
 there a skip fails the run.
@@ -122,6 +123,10 @@ def bench(request, engine, tmp_path_factory):
     workbench.context = build_context(folder)
     for rel in (*JUNK, PLANTED_WHEEL):
         (folder / rel).unlink()
+        for parent in Path(rel).parents[:-1]:   # the folders made for it, once empty
+            if any((folder / parent).iterdir()):
+                break
+            (folder / parent).rmdir()
 
     begin = time.monotonic()
     run([sys.executable, folder / "docker" / "wheelhouse"], cwd=folder, timeout=1200)
@@ -130,8 +135,6 @@ def bench(request, engine, tmp_path_factory):
         run(["chown", "-R", f"{uid}:{gid}", str(folder)], timeout=120)
     try:
         workbench.timed("build", "build", timeout=1800)
-        workbench.base = f"http://127.0.0.1:{workbench.env['KATA_PORT']}"
-        workbench.token = workbench.env["JUPYTER_TOKEN"]
         workbench.timed("up", "up", "-d", timeout=300)
         begin = time.monotonic()
         wait_for(lambda: _answers(f"{workbench.base}/api"), "the server did not answer", 240, give_up=workbench.stopped)
@@ -173,7 +176,7 @@ class Kernel:
 
         self.bench = bench
         self.id = _request("POST", f"{bench.base}/api/kernels", bench.token, {"name": "python3"})["id"]
-        self.ws = websocket.create_connection(f"ws://127.0.0.1:{bench.env['KATA_PORT']}/api/kernels/{self.id}/channels",
+        self.ws = websocket.create_connection(f"{bench.base.replace('http', 'ws', 1)}/api/kernels/{self.id}/channels",
                                               header=[f"Authorization: token {bench.token}"], timeout=300)
 
     def run(self, code: str) -> tuple:
@@ -225,7 +228,6 @@ def test_the_build_context_holds_only_what_the_image_needs(bench):
     kata = {rel for rel in context if rel.startswith("kata/")}
     assert set(context) - kata == expected
     assert kata and all("__pycache__" not in rel for rel in kata)
-    assert not {"solutions", "tests", "exercises", "grader", "notebooks"} & {rel.split("/")[0] for rel in context}
 
 
 def test_the_image_holds_exactly_the_locked_packages_and_the_kata(bench):
@@ -268,10 +270,13 @@ def test_the_token_guards_the_server(bench):
     assert "01_tensorflow.ipynb" in {item["name"] for item in json.loads(body)["content"]}
 
 
-def _outward_address() -> str:
-    """This machine's address on its way out (connecting a UDP socket sends nothing)."""
+def _outward_address():
+    """This machine's address on its way out, None without a route (connecting a UDP socket sends nothing)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+        except OSError:
+            return None
         return probe.getsockname()[0]
 
 
@@ -294,7 +299,7 @@ def test_the_port_is_published_on_127_0_0_1_only(bench):
     published = run(["docker", "port", container], timeout=30).stdout.split("\n")
     assert [line for line in published if line] == [f"8888/tcp -> 127.0.0.1:{port}"]
     outward = _outward_address()
-    if not outward.startswith("127."):
+    if outward and not ipaddress.ip_address(outward).is_loopback:
         with pytest.raises(OSError):  # refused: nothing listens there
             socket.create_connection((outward, port), timeout=10).close()
     # Inside, only the server listens beyond loopback (kernels bind 127.0.0.1, Docker's DNS 127.0.0.11).
@@ -433,7 +438,7 @@ def test_a_folder_the_container_cannot_write_gets_a_one_line_note_and_still_serv
         stranger.wait_healthy()
         notes = [line for line in stranger.logs().splitlines() if "note: your folder belongs to" in line]
         assert len(notes) == 1 and owner in notes[0] and "KATA_UID" in notes[0], notes
-        assert get(f"http://127.0.0.1:{stranger.env['KATA_PORT']}/api/contents/notebooks", bench.token)[0] == 200
+        assert get(f"{stranger.base}/api/contents/notebooks", stranger.token)[0] == 200
     finally:
         stranger.down()
 
