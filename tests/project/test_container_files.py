@@ -219,7 +219,6 @@ def test_no_token_is_written_into_the_image(dockerfile):
             assert "TOKEN" not in str(args).upper(), f"{keyword} {args}"
 
 
-
 def _dockerignore() -> list:
     return [line.strip() for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
