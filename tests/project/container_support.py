@@ -1,0 +1,220 @@
+"""Docker for the container tests: an engine (started here when none runs), Compose (v2's
+`docker compose` or Debian's `docker-compose` 1.29) and a workbench, a folder brought up with the
+project's compose file as a student would.
+
+Every command has a time limit, and a failure shows the command's own output.
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from importlib.machinery import SourceFileLoader
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wheelhouse_script():
+    """docker/wheelhouse as a module: it knows which lines of requirements.lock the image installs."""
+    return SourceFileLoader("wheelhouse", str(ROOT / "docker" / "wheelhouse")).load_module()
+
+
+def locked_versions(folder: Path, arch: str) -> dict:
+    """{package: version} that the image installs from `folder`'s requirements.lock on `arch`."""
+    script = wheelhouse_script()
+    lines = script.requirements_for((folder / "requirements.lock").read_text(encoding="utf-8"),
+                                    script.image_environment(arch))
+    return dict(line.split(" ", 1)[0].split("==") for line in lines)
+
+
+class DockerUnavailable(Exception):
+    """No Docker engine or Compose here; the message says what to install or start."""
+
+
+def run(command, *, cwd=None, env=None, timeout=300, check=True, input=None) -> subprocess.CompletedProcess:
+    """Run a command; with `check`, a non-zero exit fails the test with its output."""
+    done = subprocess.run(command, cwd=cwd, env=env, input=input, capture_output=True, text=True,
+                          timeout=timeout)
+    if check and done.returncode != 0:
+        pytest.fail(f"`{shlex.join(map(str, command))}` exited with {done.returncode}:\n"
+                    f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}", pytrace=False)
+    return done
+
+
+def wait_for(condition, what: str, seconds: float, *, poll=0.5, give_up=None):
+    """Poll `condition()` until it returns something true, for at most `seconds`.
+
+    `give_up()` may return a message that ends the wait at once (the container has exited, say).
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        result = condition()
+        if result:
+            return result
+        reason = give_up() if give_up else None
+        if reason:
+            pytest.fail(f"{what}: {reason}", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {seconds:.0f} s", pytrace=False)
+        time.sleep(poll)
+
+
+class Engine:
+    """The Docker engine: the one running, or a `dockerd` started here (as root) and stopped by `stop`.
+
+    dockerd picks its storage driver itself: overlay2 where the kernel allows it, else vfs.
+    """
+
+    def __init__(self, log: Path):
+        self.log = log
+        self.process = None
+
+    @staticmethod
+    def answers() -> bool:
+        try:
+            return subprocess.run(["docker", "info"], capture_output=True, timeout=30).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+
+    def start(self) -> "Engine":
+        if shutil.which("docker") is None:
+            raise DockerUnavailable("docker is not installed (Debian: apt-get install docker.io)")
+        if self.answers():
+            return self
+        dockerd = shutil.which("dockerd")
+        if dockerd is None or os.geteuid() != 0:
+            raise DockerUnavailable("no Docker engine answers, and starting one here needs root and dockerd: "
+                                    "start Docker (systemctl start docker, or Docker Desktop) and run the tests again")
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen([dockerd], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+        def exited():
+            if self.process.poll() is not None:
+                return f"dockerd exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}"
+
+        wait_for(self.answers, "the Docker engine started here did not answer", 120, give_up=exited)
+        return self
+
+    def stop(self) -> None:
+        """Stop the engine if this object started it."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+    @staticmethod
+    def storage_driver() -> str:
+        return run(["docker", "info", "--format", "{{.Driver}}"], timeout=30).stdout.strip()
+
+
+def legacy_build_env() -> dict:
+    """The environment for a plain `docker build`: the classic builder where buildx is missing
+    (a recent docker CLI refuses to build without it otherwise)."""
+    env = dict(os.environ)
+    if subprocess.run(["docker", "buildx", "version"], capture_output=True, timeout=30).returncode != 0:
+        env["DOCKER_BUILDKIT"] = "0"
+    return env
+
+
+def compose_command() -> list:
+    """`docker compose` (v2) where it exists, else `docker-compose`; KATA_COMPOSE="…" chooses."""
+    chosen = os.environ.get("KATA_COMPOSE")
+    if chosen:
+        return shlex.split(chosen)
+    if subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=30).returncode == 0:
+        return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    raise DockerUnavailable("neither `docker compose` (Compose v2) nor `docker-compose` is installed "
+                            "(Debian: apt-get install docker-compose)")
+
+
+def copy_working_tree(dest: Path) -> Path:
+    """A copy of this checkout as a clone would have it: tracked and untracked files git does not ignore."""
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, timeout=60)
+    for rel in filter(None, listed.stdout.split("\0")):
+        source = ROOT / rel
+        if source.is_file():  # a tracked file deleted in the working tree is not copied
+            target = dest / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return dest
+
+
+def write_env_file(path: Path, values: dict) -> Path:
+    path.write_text("".join(f"{key}={value}\n" for key, value in values.items()), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Workbench:
+    """One compose project: `folder` holds docker-compose.yml and `env` are its variables, written
+    to `folder/.env` as a student would, or to `env_file` for a second project on the same folder."""
+
+    folder: Path
+    project: str
+    compose: list
+    env: dict
+    env_file: Path = None
+    seconds: dict = field(default_factory=dict)   # how long each stage took, for the report
+
+    def __post_init__(self):
+        write_env_file(self.env_file or self.folder / ".env", self.env)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.env['KATA_PORT']}"
+
+    @property
+    def token(self) -> str:
+        return self.env["JUPYTER_TOKEN"]
+
+    def __call__(self, *args, timeout=300, check=True) -> subprocess.CompletedProcess:
+        # --env-file goes before the command; Compose v2 and 1.29 both take it there.
+        chosen = ["--env-file", str(self.env_file)] if self.env_file else []
+        return run([*self.compose, "--project-name", self.project, *chosen, *args],
+                   cwd=self.folder, timeout=timeout, check=check)
+
+    def timed(self, stage: str, *args, timeout=300) -> subprocess.CompletedProcess:
+        start = time.monotonic()
+        done = self(*args, timeout=timeout)
+        self.seconds[stage] = time.monotonic() - start
+        return done
+
+    def container(self) -> str:
+        found = self("ps", "--all", "--quiet", "lab").stdout.split()
+        assert len(found) == 1, f"one container of the service lab expected, found {found}"
+        return found[0]
+
+    def inspect(self, template: str) -> str:
+        return run(["docker", "inspect", "--format", template, self.container()], timeout=30).stdout.strip()
+
+    def logs(self) -> str:
+        return self("logs", "--no-color", "lab", check=False).stdout
+
+    def leftovers(self) -> list:
+        """Containers of this project, running or not."""
+        return run(["docker", "ps", "--all", "--quiet", "--filter",
+                    f"label=com.docker.compose.project={self.project}"], timeout=30).stdout.split()
+
+    def stopped(self):
+        """Why the container no longer runs, with its log; None while it runs."""
+        state = self.inspect("{{.State.Status}}")
+        if state in ("exited", "dead"):
+            return f"the container {state}:\n{self.logs()[-4000:]}"
+
+    def wait_healthy(self, seconds=240) -> None:
+        wait_for(lambda: self.inspect("{{.State.Health.Status}}") == "healthy",
+                 "the container did not turn healthy", seconds, give_up=self.stopped)
+
+    def down(self) -> None:
+        self("down", "--volumes", "--remove-orphans", timeout=120, check=False)
