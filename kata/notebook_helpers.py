@@ -32,12 +32,12 @@ def setup(impl="exercises") -> Path:
     """
     from kata import quiet
     from kata.impl import resolve
-    from kata.paths import find_root
+    from kata.paths import exercises_dir, find_root, solutions_dir
 
     quiet.tensorflow()   # now, so its C++ start-up lines never land in a cell's output
     root = find_root()
     folder = str(resolve(impl, root))
-    known = {str(resolve(name, root)) for name in ("exercises", "solutions")} | {folder}
+    known = {str(exercises_dir(root)), str(solutions_dir(root)), folder}   # solutions/ may not exist (a release)
     sys.path[:] = [folder] + [p for p in sys.path if p not in known]
     for name in [s.module for s in manifest.steps(root)]:
         loaded = sys.modules.get(name)

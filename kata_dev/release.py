@@ -26,6 +26,8 @@ COPIED = (
     ("conftest.py", True),
     ("input_data.py", True),
     ("kata", True),
+    ("requirements.lock", True),
+    ("docker", True),
     ("notebooks", False),
     ("README.md", False),
     ("LICENSE", False),
@@ -73,6 +75,7 @@ def release(out, root=None, *, force=False) -> Release:
                            f"repository, whose solutions/ generate the stubs")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.building-"))
+    staging.chmod(0o755)   # mkdtemp's 0700 would hide the bundle from every other user (and a container's uid)
     try:
         skipped = _fill(staging, root)
         problems = scan(staging)

@@ -439,6 +439,9 @@ def test_a_folder_the_container_cannot_write_gets_a_one_line_note_and_still_serv
         notes = [line for line in stranger.logs().splitlines() if "note: your folder belongs to" in line]
         assert len(notes) == 1 and owner in notes[0] and "KATA_UID" in notes[0], notes
         assert get(f"{stranger.base}/api/contents/notebooks", stranger.token)[0] == 200
+        checked = run(["docker", "exec", stranger.container(), "kata", "check", "data"], check=False)
+        said = checked.stdout + checked.stderr
+        assert "cannot write" in said and NOT_IMPLEMENTED in said and "Traceback" not in said, said
     finally:
         stranger.down()
 
