@@ -25,7 +25,8 @@ def _learner_text(text: str) -> str:
 def _where(frames, display: str) -> list:
     folder = str(PurePosixPath(display).parent) if display else ""
     lines = []
-    for file, line, _, code in frames[-MAX_FRAMES:]:
+    unique = [f for i, f in enumerate(frames) if i == 0 or f[:2] != frames[i - 1][:2]]  # a comprehension repeats its line
+    for file, line, _, code in unique[-MAX_FRAMES:]:
         path = f"{folder}/{file}" if folder and folder != "." else str(file)
         lines.append(t(f"  en {path}:{line}: {code}", f"  at {path}:{line}: {code}") if code else
                      t(f"  en {path}:{line}", f"  at {path}:{line}"))

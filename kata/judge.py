@@ -64,6 +64,7 @@ class Judge:
         self.modules = {}
         self._tmp = None
         self._workers = None
+        self._held = []            # per sandboxed worker: the reference modules it has been sent
 
     @property
     def impl_dir(self) -> Path:
@@ -84,13 +85,21 @@ class Judge:
         return self._workers
 
     def _start_sandboxed(self, worker_key, fds, home):
-        refs = Path(self._tmp.name) / f"refs-{abs(hash(worker_key))}"
-        if not refs.exists():
-            refs.mkdir()
-            for module in worker_key:   # only the reference modules the graded step uses
-                (refs / f"{module}.py").write_bytes((self.deps_dir() / f"{module}.py").read_bytes())
+        refs = Path(self._tmp.name) / "refs"     # empty: references arrive as text, only when needed
+        refs.mkdir(exist_ok=True)
         return sandbox.sandbox_command(PACKAGE_ROOT / "kata", PACKAGE_ROOT / "input_data.py", self.impl_dir, refs,
                                        self.isolation, fds)
+
+    def _sandboxed_worker(self, deps) -> int:
+        """The worker for a step using the references `deps`: one whose references so far are among
+        them (so it never holds a reference the step does not use), else a new one. Grading steps
+        with fewer references first lets one worker serve the whole kata."""
+        for key, held in enumerate(self._held):
+            if held <= set(deps):
+                held.update(deps)
+                return key
+        self._held.append(set(deps))
+        return len(self._held) - 1
 
     def display(self, path: Path) -> str:
         if self.label:
@@ -111,11 +120,15 @@ class Judge:
             if not (self.deps_dir() / f"{module}.py").is_file():
                 raise Feedback(failures.missing_file(self.deps_dir() / f"{module}.py",
                                                      self.display(self.deps_dir() / f"{module}.py")))
-        worker_key = tuple(deps) if self.sandboxed else "shared"
-        if self.sandboxed:
-            inside, inside_deps = sandbox.INSIDE / "impl", sandbox.INSIDE / "refs"
-            where = (inside / step.filename, [(m, inside_deps / f"{m}.py") for m in deps])
+        if self.sandboxed and impl.reference_dir(self.root) is not None:
+            worker_key = self._sandboxed_worker(deps)
+            where = (sandbox.INSIDE / "impl" / step.filename,
+                     [(m, None, (self.deps_dir() / f"{m}.py").read_text(encoding="utf-8")) for m in deps])
+        elif self.sandboxed:   # no references: the learner's own earlier steps, from their folder
+            worker_key = 0
+            where = (sandbox.INSIDE / "impl" / step.filename, [(m, sandbox.INSIDE / "impl" / f"{m}.py") for m in deps])
         else:
+            worker_key = "shared"
             where = (path, [(m, self.deps_dir() / f"{m}.py") for m in deps])
         try:
             module = self.workers.module(worker_key, step.module, where[0], where[1], self.display(path),

@@ -93,20 +93,26 @@ class Recorder:
             self.listener("outcome", outcome)
 
 
-def pytest_args(step_ids, impl="exercises", *, root=None, suites=(), extra=()) -> list:
-    """The pytest command line for the public suites of `step_ids` (plus `suites`, e.g. hidden ones)."""
+def pytest_args(step_ids, impl="exercises", *, root=None, hidden=False, extra=()) -> list:
+    """The pytest command line for the suites of `step_ids`, in that order; with `hidden`, each
+    step's public suite is followed by the instructor's hidden one (tests/hidden/), when it has one."""
     root = Path(root or find_root())
-    files = [str(suite_path(step_id, root)) for step_id in step_ids] + [str(s) for s in suites]
+    files = []
+    for step_id in step_ids:
+        files.append(str(suite_path(step_id, root)))
+        secret = root / "tests" / "hidden" / f"test_{step_id}.py"
+        if hidden and secret.is_file():
+            files.append(str(secret))
     return [*files, f"--impl={impl}", "-q", "-p", "no:cacheprovider", f"--rootdir={root}",
             "-c", str(root / "pyproject.toml"), *extra]
 
 
-def run(step_ids, impl="exercises", *, root=None, listener=None, suites=(), extra=(), quiet=True) -> list:
+def run(step_ids, impl="exercises", *, root=None, listener=None, hidden=False, extra=(), quiet=True) -> list:
     """Run the suites of `step_ids` against an implementation in this process; their Outcomes."""
     import pytest
 
     recorder = Recorder(listener)
-    args = pytest_args(step_ids, impl, root=root, suites=suites, extra=extra)
+    args = pytest_args(step_ids, impl, root=root, hidden=hidden, extra=extra)
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
         pytest.main(args, plugins=[recorder])

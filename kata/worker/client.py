@@ -406,14 +406,17 @@ class Workers:
         return deadline
 
     def module(self, worker_key, name: str, path, deps, display: str, deps_are_learners=False) -> RemoteModule:
-        """Load `path` as module `name` in the worker for `worker_key`, `deps` [(name, path)] first
-        (the learner's own too when `deps_are_learners`: their lines are shown in messages).
+        """Load `path` as module `name` in the worker for `worker_key`, `deps` first: each a
+        (name, path) or (name, None, source text) — a reference sent as text never exists as a file
+        in the worker. The learner's own lines are shown in messages (the deps' too when
+        `deps_are_learners`).
 
         Raises the learner's error (a SyntaxError or import-time exception) as a LearnerError.
         """
         worker = self._worker(worker_key)
         call = Call(name, "import", (), {}, display)
-        header = {"kind": "load", "name": name, "path": str(path), "deps": [[n, str(p)] for n, p in deps],
+        header = {"kind": "load", "name": name, "path": str(path),
+                  "deps": [[dep[0], str(dep[1]) if dep[1] else None, *dep[2:]] for dep in deps],
                   "deps_are_learners": bool(deps_are_learners)}
         reply, blobs = worker.request(header, [], self._deadline(worker), call)
         self.attempts.extend(str(a)[:300] for a in reply.get("attempts", [])[:50])

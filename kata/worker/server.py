@@ -133,11 +133,11 @@ class Worker:
         """Execute a module file under a private name, with its dependencies visible as plain imports."""
         try:
             deps = {}
-            for name, path in request.get("deps", []):   # dependencies first: each sees those before it
-                deps[name] = self._module(name, path, dict(deps))
+            for name, path, *source in request.get("deps", []):   # dependencies first: each sees those before
+                deps[name] = self._module(name, path, dict(deps), source[0] if source else None)
             self.learner_files.add(str(Path(request["path"]).resolve()))
             if request.get("deps_are_learners"):
-                self.learner_files.update(str(Path(path).resolve()) for _, path in request.get("deps", []))
+                self.learner_files.update(str(Path(dep[1]).resolve()) for dep in request.get("deps", []) if dep[1])
             module = self._module(request["name"], request["path"], deps)
         except SyntaxError as err:
             return ({"kind": "error", "error": {"type": "SyntaxError", "module": "builtins", "syntax": True,
@@ -159,20 +159,29 @@ class Worker:
         return ({"kind": "loaded", "key": key, "functions": functions, "constants": constants,
                  "attempts": self.attempts.take()}, encoder.blobs)
 
-    def _key(self, path, deps) -> str:
-        digest = hashlib.sha1(Path(path).read_bytes()).hexdigest()[:16]
+    def _key(self, path, deps, source=None) -> str:
+        data = source.encode("utf-8") if source is not None else Path(path).read_bytes()
+        digest = hashlib.sha1(data).hexdigest()[:16]
         return f"{path}@{digest}+" + ",".join(f"{n}:{id(m)}" for n, m in sorted(deps.items()))
 
-    def _module(self, name, path, deps):
-        key = self._key(path, deps)
+    def _module(self, name, path, deps, source=None):
+        """A module from its file, or from `source` (a reference the judge sent: it exists only in
+        memory, never as a file the learner's code could open)."""
+        key = self._key(path, deps, source)
         if key not in self.modules:
-            spec = importlib.util.spec_from_file_location(f"kata_learner_{len(self.modules)}.{name}", path)
-            module = importlib.util.module_from_spec(spec)
+            if source is None:
+                spec = importlib.util.spec_from_file_location(f"kata_learner_{len(self.modules)}.{name}", path)
+                module = importlib.util.module_from_spec(spec)
+                run = spec.loader.exec_module
+            else:
+                module = types.ModuleType(name)
+                code = compile(source, f"<reference {name}>", "exec")
+                run = lambda mod: exec(code, mod.__dict__)  # noqa: E731
             saved = {n: sys.modules.get(n) for n in deps}
             sys.modules.update(deps)
             self.attempts.active = True
             try:
-                spec.loader.exec_module(module)
+                run(module)
             finally:
                 self.attempts.active = False
                 for n, old in saved.items():

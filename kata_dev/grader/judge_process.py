@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 MESSAGE_CHARS = 3000
+STEP_MESSAGE_CHARS = 3000      # all the messages of one step together
 OUTPUT_CHARS = 2000
 MIN_REDACTED = 12
 
@@ -42,6 +43,15 @@ def redact(text: str, lines) -> str:
         if line in text:
             text = text.replace(line, "[…]")
     return text
+
+
+def grading_order(step_ids, root) -> list:
+    """Steps that use fewer references first: then one worker can grade them all, never holding a
+    reference the step being graded does not use (see kata.judge)."""
+    from kata import manifest
+
+    steps = [manifest.get(s, root) for s in step_ids]
+    return [s.id for s in sorted(steps, key=lambda s: (len(manifest.dependencies(s, root)), s.number))]
 
 
 def _clip(text: str, limit: int) -> str:
@@ -85,17 +95,23 @@ def main(argv=None) -> None:
     channel = os.fdopen(args.fd, "w", encoding="utf-8", buffering=1)
     _watch_parent(args.lifeline)
     root = Path(args.root)
-    hidden = [root / "tests" / "hidden" / f"test_{s}.py" for s in args.steps]
     lines = reference_lines(root)
 
     def emit(event):
         channel.write(f"{token} {json.dumps(event)}\n")
         channel.flush()
 
+    spent = {}
+
     def listener(event, data):
         if event == "outcome":
             record = {k: getattr(data, k) for k in ("nodeid", "step", "name", "status", "seconds")}
-            record["message"] = _clip(redact(data.message, lines), MESSAGE_CHARS)
+            message = _clip(redact(data.message, lines), MESSAGE_CHARS)
+            left = STEP_MESSAGE_CHARS - spent.get(data.step, 0)
+            if len(message) > left:
+                message = message[:max(left, 0)] + "\n… [the rest of this step's messages were cut]"
+            spent[data.step] = spent.get(data.step, 0) + len(message)
+            record["message"] = message
             record["output"] = _clip(redact(data.output, lines), OUTPUT_CHARS)
             if data.fault:
                 record["fault"] = {"kind": str(data.fault.get("kind")), "reason": redact(str(data.fault.get("reason")), lines)}
@@ -109,8 +125,7 @@ def main(argv=None) -> None:
 
     extra = [f"--sandbox={args.sandbox}", f"--worker-memory-mb={args.memory_mb}",
              f"--worker-output-mb={args.output_mb}", f"--test-timeout={args.timeout_test}", "--impl-label=exercises"]
-    suite.run(args.steps, args.impl, root=root, listener=listener,
-              suites=[h for h in hidden if h.is_file()], extra=extra)
+    suite.run(grading_order(args.steps, root), args.impl, root=root, listener=listener, hidden=True, extra=extra)
     emit({"event": "attempts", "items": [redact(a, lines)[:300] for a in dict.fromkeys(judge.ATTEMPTS)][:100]})
     import resource
 

@@ -302,21 +302,43 @@ REAL_ATTACKS = {
         def conv2d(x, W, b, strides=1):
             return tf.zeros_like(tf.nn.conv2d(x, W, strides=[1, strides, strides, 1], padding="SAME"))
         """)),
-    # generate_network: borrow the reference train (not a step it uses) and leak the conv2d it uses.
+    # generate_network: look for every reference it could borrow (in memory, on disk) and leak the one it uses.
     "real_borrower": ("generate_network.py", textwrap.dedent("""\
+        import gc
         import inspect
         import os
+        import types
 
         import conv2d as reference
 
+        STEPS = {"conv2d", "maxpool2d", "fully_connected", "generate_network", "train"}
+
+
+        def source():
+            try:
+                return inspect.getsource(reference)
+            except Exception as err:
+                return type(err).__name__
+
+
+        def module_names():
+            for found in gc.get_objects():
+                if isinstance(found, types.ModuleType):
+                    try:
+                        yield found.__name__
+                    except Exception:
+                        continue
+
 
         def init_parameters(n_output=10, seed=None):
-            found = [n for n in os.listdir(os.path.dirname(reference.__file__))]
-            raise ValueError("visible: " + ",".join(sorted(found)) + " " + inspect.getsource(reference))
+            present = sorted(set(module_names()) & STEPS)
+            files = sorted(os.listdir("/opt/kata-worker/refs"))
+            code = reference.conv2d.__code__.co_names
+            raise ValueError(f"present: {present} files: {files} source: {source()} names: {code}")
 
 
         def generate_network(x, weights, biases, layers, drop_out=False, dropout=None):
-            raise ValueError(inspect.getsource(reference))
+            raise ValueError(source())
         """)),
 }
 
@@ -334,7 +356,10 @@ def test_the_real_kata_cannot_be_bent_borrowed_from_or_leaked(tmp_path):
     rows = tiny.read_csv(out / "grades.csv")
     assert rows["real_bender"]["conv2d"] == "0" and rows["real_borrower"]["generate_network"] == "0", rows
     feedback = (out / "feedback" / "real_borrower.md").read_text()
-    assert "visible: conv2d.py,fully_connected.py,maxpool2d.py " in feedback, feedback   # and nothing else
+    # Only the references generate_network uses are there, in memory only: no file, no source text.
+    assert "present: ['conv2d', 'fully_connected', 'maxpool2d'] files: [] source: TypeError" in feedback, feedback
+    messages = [line for line in feedback.splitlines() if "raised ValueError" in line]
+    assert messages and sum(map(len, messages)) <= 3500, "the submission's own text is bounded per step"
     for line in (REPO / "solutions" / "conv2d.py").read_text().splitlines():
         if len(line.strip()) >= 12 and not line.strip().startswith("#"):
             assert line.strip() not in feedback, line
