@@ -2,8 +2,10 @@
 
 The bundle holds the stubs (`exercises/`), the public tests, the notebooks, the dataset loader, the
 `kata` package (which works without `solutions/`: the tests then use the student's own earlier
-steps) and the project files. It never holds `solutions/`, `tests/project/` (mutants and
-alternatives are answers too) or `grader/` (its source notebooks hold the solutions).
+steps), the project files and a README written for students (`kata_dev/student_readme.py`: how to
+start, check, train and hand in; the repository's README is the maintainers'). It never holds
+`solutions/`, `tests/project/` (mutants and alternatives are answers too), `tests/hidden/` (the
+instructor's tests) or `course/` (its source notebook holds the solutions).
 
 The bundle is built in a temporary folder next to OUT, checked, and only then renamed to OUT,
 so a failure leaves nothing half-written.
@@ -29,7 +31,6 @@ COPIED = (
     ("requirements.lock", True),
     ("docker", True),
     ("notebooks", False),
-    ("README.md", False),
     ("LICENSE", False),
     ("Dockerfile", False),
     ("docker-compose.yml", False),
@@ -108,6 +109,7 @@ def _check_target(out: Path, root: Path, force: bool) -> None:
 def _fill(staging: Path, root: Path) -> list:
     """Copy and generate the bundle's files into `staging`; returns the optional paths missing."""
     from kata.files import write_atomic
+    from kata_dev import student_readme
     from kata_dev.build import exercise_files
 
     skipped = []
@@ -125,6 +127,7 @@ def _fill(staging: Path, root: Path) -> list:
         else:
             shutil.copy2(source, target)
     write_atomic(staging / "pyproject.toml", learner_pyproject((root / "pyproject.toml").read_text(encoding="utf-8")))
+    write_atomic(staging / "README.md", student_readme.readme(root))
     # Fresh stubs rather than a copy of exercises/, so a maintainer's experiments never ship;
     # a second copy in kata/pristine/ lets `kata reset` and `kata status` work without solutions/.
     for rel, text in exercise_files(root).items():

@@ -3,14 +3,21 @@
 
 def register(sub):
     p = sub.add_parser(
-        "grade", help="grade a class: one folder or .zip per student → grades.csv, results/, feedback/",
-        description="Grade every submission (SUBMISSIONS/<student>/ or SUBMISSIONS/<student>.zip) with the "
-                    "repository's own step tests, each in isolated child processes with time and memory limits.",
+        "grade", help="grade a class as the LMS delivers it → grades.csv, results/, feedback/, exports/, report/",
+        description="Grade every submission in SUBMISSIONS (a folder, .zip or .tar.gz per student, Moodle's or "
+                    "Canvas's downloads, or nbgrader's submitted/) with the repository's own step tests and your "
+                    "tests/hidden, each in isolated child processes with time and memory limits. An OUT that holds "
+                    "an earlier run's grades needs --resume or --force; the students of OUT not in SUBMISSIONS keep "
+                    "their rows either way.",
     )
-    p.add_argument("submissions", help="folder with one sub-folder or .zip per student")
-    p.add_argument("out", help="output folder: grades.csv, results/<student>.json, feedback/<student>.md")
+    p.add_argument("submissions", help="the folder the LMS (or nbgrader's submitted/) gave you")
+    p.add_argument("out", help="output folder: grades.csv, results/, feedback/ (.md and .html), exports/, report/")
     p.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at the same time (default 1)")
-    p.add_argument("--resume", action="store_true", help="keep the valid results already in OUT; grade the rest")
+    again = p.add_mutually_exclusive_group()
+    again.add_argument("--resume", action="store_true",
+                       help="keep the valid results already in OUT; grade only the new or changed submissions")
+    again.add_argument("--force", action="store_true",
+                       help="grade every submission again, replacing its results in OUT")
     p.add_argument("--timeout-test", type=float, default=300.0, metavar="S",
                    help="seconds one test may run before it counts as a timeout (default 300)")
     p.add_argument("--timeout-submission", type=float, default=1800.0, metavar="S",
@@ -20,7 +27,8 @@ def register(sub):
                         "reserves about 3 GB of it)")
     p.add_argument("--output-limit", type=int, default=64, metavar="MB",
                    help="largest file (output included) a submission may write, in MB (default 64)")
-    p.add_argument("--lang", choices=("es", "en"), help="language of the feedback (default: KATA_LANG, then the locale)")
+    p.add_argument("--lang", choices=("es", "en"),
+                   help="the class's language: feedback and test messages (default: KATA_LANG, then the locale)")
     p.add_argument("--steps", nargs="+", metavar="STEP", help="grade only these steps (ids)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run the submissions' code without bubblewrap (only where it cannot run: macOS, Windows, a "
@@ -31,19 +39,20 @@ def register(sub):
 def run_grade(args) -> int:
     import sys
 
-    from kata_dev.grader import batch, runner, submissions
     from kata.manifest import ManifestError
+    from kata_dev.grader import batch, reports, runner, submissions
 
     limits = runner.Limits(timeout_test=args.timeout_test, timeout_submission=args.timeout_submission,
                            memory_mb=args.memory, output_mb=args.output_limit,
                            sandbox="none" if args.no_sandbox else "bwrap")
     try:
         summary = batch.grade_class(args.submissions, args.out, jobs=args.jobs, resume=args.resume,
-                                    limits=limits, step_ids=args.steps, lang=args.lang)
-    except (runner.GraderError, submissions.SubmissionError, ManifestError) as err:
+                                    force=args.force, limits=limits, step_ids=args.steps, lang=args.lang)
+    except (runner.GraderError, submissions.SubmissionError, ManifestError, reports.OutputExists) as err:
         print(f"kata dev grade: {err}", file=sys.stderr)
         return 2
-    print(f"graded {len(summary.results)} submission(s) → {args.out}/grades.csv")
+    total = len(summary.results) + len(summary.kept)
+    print(f"graded {len(summary.results)} submission(s); {total} row(s) in {args.out}/grades.csv")
     unreadable = sorted(f"{r['student_id']}: {r['problem']}" for r in summary.results.values() if r.get("problem"))
     if unreadable:
         print("these submissions could not be read (each has a row and a note; ask for a new hand-in):",

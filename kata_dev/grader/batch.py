@@ -6,7 +6,12 @@ keep the results a previous run left (`--resume`) → grade the rest, `jobs` at 
 submission, check the output folder and the grader's own files for changes made behind its back,
 then write that student's results, feedback and the class CSV (each atomically). A problem met
 while grading one submission is that submission's fault, recorded in its results; it never stops
-the class. At the end every output is checked once more and restored from memory if needed.
+the class. At the end every output is checked once more and restored from memory if needed, and
+the class-wide files are written: the LMS exports and the class report.
+
+Nothing is lost: an OUT that holds an earlier run's grades is refused unless `resume` (keep the
+valid results, grade the rest) or `force` (grade every submission again) is given, and either way
+the students of OUT that are not in SUBMISSIONS keep their results and their gradebook rows.
 """
 
 import threading
@@ -16,7 +21,7 @@ from pathlib import Path
 
 from kata import manifest
 from kata.worker import sandbox
-from kata_dev.grader import reports, runner, scoring, snapshot, submissions
+from kata_dev.grader import class_report, exports, reports, runner, scoring, snapshot, submissions
 from kata.i18n import number
 from kata.paths import find_root, suite_path
 
@@ -27,6 +32,8 @@ class Summary:
 
     results: dict = field(default_factory=dict)
     resumed: list = field(default_factory=list)
+    kept: dict = field(default_factory=dict)      # earlier results of students not in SUBMISSIONS
+    report: dict = field(default_factory=dict)
     skipped: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
@@ -50,9 +57,10 @@ def select_steps(step_ids, root) -> list:
     return [s for s in manifest.steps(root) if s.id in chosen]
 
 
-def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, step_ids=None,
+def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, force=False, limits=None, step_ids=None,
                 root=None, log=print, python=None, lang=None) -> Summary:
     root = Path(root or find_root()).resolve()
+    reports.check_target(Path(out_dir), resume, force)
     limits = limits or runner.Limits()
     if limits.sandbox == "bwrap":
         try:
@@ -87,14 +95,20 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
         summary.results[sub.student] = old
         summary.resumed.append(sub.student)
         out.adopt(rel)
-        if (out.path / f"feedback/{sub.student}.md").is_file():
-            out.adopt(f"feedback/{sub.student}.md")
-        else:
-            out.write(f"feedback/{sub.student}.md", reports.feedback_text(old, lang))
+        out.write(f"feedback/{sub.student}.md", reports.feedback_text(old, lang))
+        out.write(f"feedback/{sub.student}.html", reports.feedback_html(old, lang))
     if summary.resumed:
         log(f"resumed {len(summary.resumed)} already graded: {', '.join(summary.resumed)}")
+    summary.kept = _keep_others(out, {sub.student for sub in subs})
+    if summary.kept:
+        log(f"kept {len(summary.kept)} earlier result(s) of students not in {submissions_dir}: "
+            f"{', '.join(sorted(summary.kept))}")
     step_ids = [s.id for s in steps]
-    out.write("grades.csv", reports.csv_text(list(summary.results.values()), step_ids))
+
+    def gradebook():
+        return reports.csv_text([*summary.kept.values(), *summary.results.values()], step_ids)
+
+    out.write("grades.csv", gradebook())
 
     guard = _Guard(out, snap, log, summary)
 
@@ -124,7 +138,8 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
                         summary.results[sub.student] = result
                         out.write(f"results/{sub.student}.json", reports.results_text(result))
                         out.write(f"feedback/{sub.student}.md", reports.feedback_text(result, lang))
-                        out.write("grades.csv", reports.csv_text(list(summary.results.values()), step_ids))
+                        out.write(f"feedback/{sub.student}.html", reports.feedback_html(result, lang))
+                        out.write("grades.csv", gradebook())
                         log(f"{sub.student}: {number(result['score'], 'en')} / {number(result['max_score'], 'en')}"
                             f"{'  (' + '; '.join(f['kind'] + ' in ' + f['step'] for f in result['faults']) + ')' if result['faults'] else ''}")
             except BaseException:
@@ -137,7 +152,34 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, limits=None, 
     late = guard.check(None)
     if late:
         log("; ".join(late))
+    _class_files(out, summary, subs, steps, root, log)
     return summary
+
+
+def _keep_others(out, students: set) -> dict:
+    """The valid results already in OUT of students not in this run: their rows stay."""
+    kept = {}
+    for path in sorted((out.path / "results").glob("*.json")):
+        if path.stem in students:
+            continue
+        old = reports.load_any(path)
+        if old is not None:
+            kept[old["student_id"]] = old
+            out.adopt(f"results/{path.name}")
+    return kept
+
+
+def _class_files(out, summary, subs, steps, root, log) -> None:
+    """The LMS exports and the class report, from every result in OUT."""
+    everyone = [*summary.kept.values(), *summary.results.values()]
+    for rel, text in exports.files(everyone).items():
+        out.write(rel, text)
+        log(f"wrote {out.path / rel}")
+    code = {sub.student: class_report.submission_code(sub, steps) for sub in subs if sub.modules}
+    summary.report = class_report.write(out.path, everyone, steps, code, class_report.boilerplate(root, steps))
+    for pair in summary.report["pairs"]:
+        log(f"similar: {pair['a']} and {pair['b']} ({100 * pair['similarity']:.0f} % of their own code)")
+    log(f"class report: {out.path / class_report.REPORT_DIR / 'index.html'}")
 
 
 class _Guard:
@@ -179,8 +221,12 @@ class _Guard:
 
 
 def _result(sub, graded, steps, expect, notes, lang, limits) -> dict:
+    from datetime import datetime, timezone
+
     scoring.points_for_tests(graded.tests, steps)
     step_records = scoring.score_steps(steps, graded.tests, graded.faults, sub.modules, lang)
+    for record, step in zip(step_records, steps):
+        record["number"] = step.number
     return {
         "schema": reports.SCHEMA, **expect, "student_id": sub.student,
         "submission_sha256": sub.fingerprint(), "origin": sub.origin.name,
@@ -189,6 +235,7 @@ def _result(sub, graded, steps, expect, notes, lang, limits) -> dict:
         "notes": [*sub.notes, *notes, *graded.notes], "children": graded.children, "seconds": graded.seconds,
         "name": sub.name, "lms": sub.lms, "late": sub.late, "problem": sub.problem,
         "sandbox": limits.sandbox, "peak_mb": graded.peak_mb,
+        "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         # For the instructor only (never in the feedback): what the submission tried or carried.
         "attempts": {"files": list(sub.extra_files), "stopped": list(graded.attempts)},
     }

@@ -1,22 +1,29 @@
-"""The grader's outputs: results/<student>.json, feedback/<student>.md and grades.csv.
+"""The grader's per-student outputs: results/<student>.json, feedback/<student>.md and .html, and
+the class gradebook grades.csv.
 
-Every file is written whole through a temporary file and a rename. Column names follow nbgrader's
-CSV export where they mean the same (assignment, student_id, score, max_score), with one column
-per step (its id) in between.
+Every file is written whole through a temporary file and a rename. The feedback is what a student
+receives: the summary first (score, a 0–10 grade, each step ✓/✗ with its title), then only what
+failed, one message per step, in the class's language; no tracebacks, no grader paths, no notes
+meant for the instructor (those live in results/ and the class report).
 """
 
 import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 from kata.files import write_atomic
-from kata.i18n import t
+from kata.i18n import language, number, t
+from kata.stubs import STUB_TAG
 
 SCHEMA = 1
 ASSIGNMENT = "cnn_kata"
+OUT_OF = 10                # the 0–10 grade of Spanish gradebooks, next to the raw points
+MESSAGE_LINES = 10         # the most lines of one failure message the feedback shows
+RESULT_DIRS = ("results", "feedback")
 
 
 def results_text(result: dict) -> str:
@@ -25,76 +32,208 @@ def results_text(result: dict) -> str:
 
 def load_valid(path: Path, student: str, expect: dict):
     """The result stored at `path` if it is complete and graded the same way; else None."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("student_id") != student:
+    data = load_any(path)
+    if data is None or data.get("student_id") != student:
         return None
     if any(data.get(k) != v for k, v in expect.items()):
         return None
+    return data
+
+
+def load_any(path: Path):
+    """A stored result of this assignment and schema, whatever tests graded it; else None."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("assignment") != ASSIGNMENT:
+        return None
     if not isinstance(data.get("steps"), list) or not isinstance(data.get("score"), (int, float)):
+        return None
+    if not isinstance(data.get("student_id"), str) or Path(path).stem != data["student_id"]:
         return None
     return data
 
 
 def _num(value) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return number(value, "en")
+
+
+def grade_10(result: dict) -> float:
+    """The score on a 0–10 scale, rounded to two decimals."""
+    top = result["max_score"]
+    return round(OUT_OF * result["score"] / top, 2) if top else 0.0
+
+
+GRADEBOOK_COLUMNS = ("assignment", "student_id", "name", "lms", "late")
 
 
 def csv_text(results: list, step_ids: list) -> str:
-    """grades.csv: one row per student, sorted by student id."""
+    """grades.csv: one row per student, sorted by id: who, the points of each step, the score,
+    the maximum, the 0–10 grade and why a submission could not be read (if so)."""
     sink = io.StringIO()
     writer = csv.writer(sink, lineterminator="\n")
-    writer.writerow(["assignment", "student_id", *step_ids, "score", "max_score"])
+    writer.writerow([*GRADEBOOK_COLUMNS, *step_ids, "score", "max_score", "grade_10", "problem"])
     for r in sorted(results, key=lambda r: r["student_id"]):
         points = {s["id"]: s["points"] for s in r["steps"]}
-        writer.writerow([r["assignment"], r["student_id"], *(_num(points.get(i, 0)) for i in step_ids),
-                         _num(r["score"]), _num(r["max_score"])])
+        writer.writerow([r["assignment"], r["student_id"], r.get("name", r["student_id"]), r.get("lms", "folder"),
+                         "yes" if r.get("late") else "no", *(_num(points.get(i, 0)) for i in step_ids),
+                         _num(r["score"]), _num(r["max_score"]), _num(grade_10(r)), r.get("problem", "")])
     return sink.getvalue()
 
 
-_MARK = {"passed": "✓", "failed": "✗", "error": "✗", "timeout": "⏱", "skipped": "–"}
+# --------------------------------------------------------------------------- feedback
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\"`()\[\]<>:,]+/)+([^\s/'\"`()\[\]<>:,]+)")
+_TRACEBACK = re.compile(r"^(Traceback \(most recent call last\):|\s+File \".*\", line \d+)")
+
+
+def learner_message(text: str, limit: int = MESSAGE_LINES) -> str:
+    """A failure message fit to send: no traceback lines, no absolute paths (only the file's name),
+    at most `limit` lines."""
+    from kata.verdict import trim
+
+    lines = [line for line in trim(text or "", 10 * limit).splitlines() if not _TRACEBACK.match(line)]
+    lines = [_ABSOLUTE_PATH.sub(r"\1", line) for line in lines]
+    if len(lines) > limit:
+        lines = [*lines[:limit], "…"]
+    return "\n".join(lines).strip()
+
+
+def _not_started(step: dict, tests: list) -> bool:
+    """Every test of the step met the untouched stub."""
+    return step["status"] == "missing" or (bool(tests) and all(STUB_TAG in (x["message"] or "") for x in tests))
 
 
 def feedback_text(result: dict, lang=None) -> str:
-    """A readable report for the student: per step its points, tests, messages and faults."""
-    lines = [f"# {result['assignment']} · {result['student_id']}", "",
-             t(f"**Nota: {_num(result['score'])} / {_num(result['max_score'])}**",
-               f"**Score: {_num(result['score'])} / {_num(result['max_score'])}**", lang), "",
-             t("Cada paso suma sus puntos solo si pasan todos sus tests.",
-               "Each step earns its points only when all of its tests pass.", lang), ""]
-    if result.get("sandbox") == "none":
-        lines.append(t("> Corregido sin aislamiento (--no-sandbox): tu código se ejecutó con los permisos del corrector.",
-                       "> Graded without a sandbox (--no-sandbox): your code ran with the grader's permissions.", lang))
-    for note in result.get("notes", []):
-        lines.append(f"> {note}")
-    if result.get("notes"):
-        lines.append("")
+    """The Markdown a student receives (see the module's docstring)."""
+    lang = language(lang)
+    score, top = number(result["score"], lang), number(result["max_score"], lang)
+    name = result.get("name") or result["student_id"]
+    lines = [f"# {result['assignment']} · {name}", "",
+             t(f"**Nota: {score} / {top} puntos · {number(grade_10(result), lang)} sobre 10**",
+               f"**Score: {score} / {top} points · {number(grade_10(result), lang)} out of 10**", lang), ""]
+    lines += _warnings(result, lang)
+    lines += [t("| | paso | puntos |", "| | step | points |", lang), "|---|---|---|"]
+    tests_of = {s["id"]: [x for x in result["tests"] if x["step"] == s["id"]] for s in result["steps"]}
     for step in result["steps"]:
-        lines.append(f"## {step['id']} — {step['title']}: {_num(step['points'])} / {_num(step['max_points'])}")
-        lines.append("")
-        if step["status"] == "missing":
-            lines.append(t(f"No se entregó `{step['module']}`: este paso no está hecho.",
-                           f"`{step['module']}` was not submitted: this step is not done.", lang))
-            lines.append("")
-        for reason in step["faults"]:
-            lines.append(t(f"**Fallo grave:** {reason}", f"**Fault:** {reason}", lang))
-            lines.append("")
-        tests = [x for x in result["tests"] if x["step"] == step["id"]]
-        if tests:
-            lines.append(t(f"{step['passed']} de {step['tests']} tests pasan.",
-                           f"{step['passed']} of {step['tests']} tests pass.", lang))
-            lines.append("")
-        for test in tests:
-            lines.append(f"- {_MARK.get(test['status'], '?')} `{test['name']}` ({test['status']})")
-            if test["status"] != "passed" and test["message"] and test["message"] not in step["faults"]:
-                lines.append("")
-                lines.append("  ```text")
-                lines.extend("  " + m for m in test["message"].splitlines()[:40])
-                lines.append("  ```")
-        lines.append("")
+        mark = "✓" if step["points"] == step["max_points"] and step["status"] == "passed" else "✗"
+        lines.append(f"| {mark} | {step.get('number', '')}{' · ' if step.get('number') else ''}{step['title']} "
+                     f"(`{step['module']}`) | {number(step['points'], lang)} / {number(step['max_points'], lang)} |")
+    lines.append("")
+    failing = [s for s in result["steps"] if s["status"] != "passed"]
+    absent = [s for s in failing if s["status"] == "missing"]
+    unstarted = [s for s in failing if s not in absent and _not_started(s, tests_of[s["id"]])]
+    if absent:
+        files = ", ".join(f"`{s['module']}`" for s in absent)
+        lines += [t(f"**No entregado:** {files}.", f"**Not handed in:** {files}.", lang), ""]
+    if unstarted:
+        files = ", ".join(f"`{s['module']}`" for s in unstarted)
+        lines += [t(f"**Sin empezar** (el esqueleto tal cual): {files}.",
+                    f"**Not started** (the stub as it was): {files}.", lang), ""]
+    if absent or unstarted:
+        lines += [t("Cada paso se corrige con la referencia de los anteriores, así que cada uno cuenta por sí solo.",
+                    "Each step is graded with the reference of the earlier ones, so each counts on its own.", lang), ""]
+    detailed = [s for s in failing if s not in absent and s not in unstarted]
+    if detailed:
+        lines += [t("## Qué falla", "## What fails", lang), ""]
+    for step in detailed:
+        lines += _step_failure(step, tests_of[step["id"]], lang)
+    if not failing:
+        lines += [t("Todos los pasos pasan sus tests. ¡Enhorabuena!", "Every step passes its tests. Well done!", lang), ""]
+    lines.append(t("*Cada paso suma sus puntos solo si pasan todos sus tests; `kata check PASO` repite los "
+                   "públicos en tu ordenador.*",
+                   "*A step earns its points only when all of its tests pass; `kata check STEP` runs the "
+                   "public ones on your computer.*", lang))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _warnings(result: dict, lang) -> list:
+    out = []
+    if result.get("problem"):
+        out.append(t("> **No se pudo leer tu entrega**, así que no se corrigió ningún paso. Vuelve a enviarla "
+                     "(un `.zip` o una carpeta con tus ficheros de `exercises/`).",
+                     "> **Your submission could not be read**, so no step was graded. Hand it in again "
+                     "(a `.zip` or a folder with your `exercises/` files).", lang))
+    if result.get("late"):
+        out.append(t("> Entregado fuera de plazo.", "> Handed in late.", lang))
+    if result.get("sandbox") == "none":
+        out.append(t("> Corregido sin aislamiento (--no-sandbox): tu código se ejecutó con los permisos del corrector.",
+                     "> Graded without a sandbox (--no-sandbox): your code ran with the grader's permissions.", lang))
+    return [*out, ""] if out else []
+
+
+def _step_failure(step: dict, tests: list, lang) -> list:
+    """A failing step: its title, how many tests pass, and the first problem's message."""
+    head = f"### {step.get('number', '')}{'. ' if step.get('number') else ''}{step['title']} (`{step['module']}`)"
+    lines = [head, ""]
+    if step["faults"]:
+        lines += [t(f"**Se detuvo:** {learner_message(step['faults'][0])}",
+                    f"**Stopped:** {learner_message(step['faults'][0])}", lang), ""]
+    first = next((x for x in tests if x["status"] != "passed"), None)
+    if tests:
+        lines.append(t(f"Pasan {step['passed']} de {step['tests']} tests.",
+                       f"{step['passed']} of {step['tests']} tests pass.", lang)
+                     + (t(f" Primer fallo: `{first['name']}`", f" First failure: `{first['name']}`", lang) if first else ""))
+        lines.append("")
+    if first and first["message"] and first["message"] not in step["faults"]:
+        lines += ["```text", *learner_message(first["message"]).splitlines(), "```", ""]
+    return lines
+
+
+_HTML_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }}
+pre {{ background: #f6f6f6; padding: .6rem; overflow-x: auto; }} blockquote {{ border-left: 4px solid #e0a000; margin: 0; padding-left: 1rem; }}
+img {{ max-width: 100%; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def markdown_html(markdown: str, title: str, lang=None) -> str:
+    """A standalone HTML page of `markdown` (CommonMark with tables, through markdown-it-py)."""
+    from html import escape
+
+    from markdown_it import MarkdownIt
+
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    return _HTML_PAGE.format(lang=language(lang), title=escape(title), body=body)
+
+
+def feedback_html(result: dict, lang=None) -> str:
+    return markdown_html(feedback_text(result, lang), f"{result['assignment']} · {result.get('name') or result['student_id']}", lang)
+
+
+# --------------------------------------------------------------------------- the output folder
+
+
+class OutputExists(Exception):
+    """OUT already holds grades and neither --resume nor --force was given."""
+
+
+def check_target(path: Path, resume: bool, force: bool) -> None:
+    """Refuse to write over an earlier run's grades unless told how (--resume or --force)."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputExists(f"{path} exists and is not a folder; choose another output folder")
+    if resume or force or not path.is_dir():
+        return
+    graded = sorted(p.stem for p in (path / "results").glob("*.json")) if (path / "results").is_dir() else []
+    if graded or (path / "grades.csv").exists():
+        raise OutputExists(
+            f"{path} already holds the grades of an earlier run ({len(graded)} student(s)); pass --resume to keep "
+            f"them and grade only what is new or changed, --force to grade every submission again (the students "
+            f"not in SUBMISSIONS keep their rows either way), or choose another output folder")
 
 
 class OutFolder:
@@ -103,9 +242,9 @@ class OutFolder:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.written = {}   # relative path -> (text, sha256)
-        for sub in ("results", "feedback"):
+        for sub in RESULT_DIRS:
             (self.path / sub).mkdir(parents=True, exist_ok=True)
-        self.preexisting = {f"{sub}/{p.name}" for sub in ("results", "feedback") for p in (self.path / sub).iterdir()}
+        self.preexisting = {f"{sub}/{p.name}" for sub in RESULT_DIRS for p in (self.path / sub).iterdir()}
 
     def write(self, rel: str, text: str) -> None:
         write_atomic(self.path / rel, text)
@@ -130,7 +269,7 @@ class OutFolder:
                 if path.is_dir() and not path.is_symlink():
                     shutil.rmtree(path)
                 write_atomic(path, text)
-        for sub in ("results", "feedback"):
+        for sub in RESULT_DIRS:
             for path in (self.path / sub).iterdir():
                 rel = f"{sub}/{path.name}"
                 if rel not in self.written and rel not in self.preexisting and not path.name.startswith("."):

@@ -248,7 +248,7 @@ def test_a_missing_module_is_an_unfinished_step(hostile_class):
     out, _, _ = hostile_class
     assert read_csv(out / "grades.csv")["no_beta"]["score"] == "4"
     assert beta_step(out, "no_beta")["status"] == "missing"
-    assert "`beta.py` was not submitted" in (out / "feedback" / "no_beta.md").read_text()
+    assert "**Not handed in:** `beta.py`." in (out / "feedback" / "no_beta.md").read_text()
 
 
 def test_a_submissions_own_conftest_tests_and_other_files_are_ignored_and_named_to_the_instructor(hostile_class):
@@ -291,10 +291,13 @@ def test_every_student_has_results_feedback_and_one_csv_row(hostile_class):
     assert sorted(p.stem for p in (out / "feedback").glob("*.md")) == students
 
 
-def test_the_csv_uses_nbgrader_export_column_names(hostile_class):
+def test_the_gradebook_has_who_the_points_of_each_step_the_score_and_a_0_to_10_grade(hostile_class):
     out, _, _ = hostile_class
     header = (out / "grades.csv").read_text().splitlines()[0].split(",")
-    assert header == ["assignment", "student_id", "alpha", "beta", "gamma", "score", "max_score"]
+    assert header == ["assignment", "student_id", "name", "lms", "late", "alpha", "beta", "gamma", "score",
+                      "max_score", "grade_10", "problem"]
+    row = read_csv(out / "grades.csv")["looper"]
+    assert (row["score"], row["max_score"], row["grade_10"]) == ("4", "6", "6.67")
 
 
 def run_cli(subs, out, root, *extra, **popen):

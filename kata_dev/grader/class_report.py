@@ -1,0 +1,222 @@
+"""The class as a whole, for the instructor (`report/` in the output folder).
+
+* `report/index.md` and `report/index.html`: how many were graded, the score distribution, each
+  step's pass rate and its most common first failure, then per student the score, the faults, the
+  notes and what the submission carried or tried (tampering), and the pairs of unusually similar
+  submissions.
+* `report/scores.png` (the 0–10 grades as a histogram) and `report/steps.png` (pass rate per step).
+* `report/similarity.html`: copydetect's own report of the flagged pairs, the copied code
+  highlighted side by side.
+
+Similarity is measured by copydetect (winnowed fingerprints of the token stream, so renamed
+variables and moved lines still match) on each student's step modules taken together. The
+stubs' code and the reference solutions are given as boilerplate: the docstrings every student
+received, and the canonical answer that honest students converge on, are not evidence of copying.
+A pair is flagged when the code one of them wrote is at least `SIMILARITY` covered by the other's.
+"""
+
+import statistics
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from kata.files import atomic_path, write_atomic
+from kata_dev.grader.reports import OUT_OF, grade_10, markdown_html
+
+SIMILARITY = 0.5            # share of one submission's own code found in another's
+MIN_OWN_CHARACTERS = 200    # below this, a submission has too little code of its own to compare
+REPORT_DIR = "report"
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+def boilerplate(root, steps) -> list:
+    """The texts every submission may share without copying: the stubs and the reference answers."""
+    from kata.stubs import BEGIN, END, stub_text
+
+    texts = [stub_text(step, root) for step in steps]
+    for step in steps:
+        path = Path(root) / "solutions" / step.filename
+        if path.is_file():
+            texts.append("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                 if line.strip() not in (BEGIN, END)))
+    return texts
+
+
+def similar_pairs(code: dict, boilerplate: list):
+    """Pairs of students whose code is unusually alike: ([{a, b, similarity}], copydetect's HTML or
+    None). `code`: {student: the text of their step modules}."""
+    from copydetect import CopyDetector
+
+    with tempfile.TemporaryDirectory(prefix="kata-similarity-") as tmp:
+        tests, plate = Path(tmp) / "submissions", Path(tmp) / "boilerplate"
+        tests.mkdir()
+        plate.mkdir()
+        for student, text in code.items():
+            (tests / f"{student}.py").write_text(text, encoding="utf-8")
+        for number, text in enumerate(boilerplate):
+            (plate / f"boilerplate_{number}.py").write_text(text, encoding="utf-8")
+        if len(code) < 2:
+            return [], None
+        detector = CopyDetector(test_dirs=[str(tests)], boilerplate_dirs=[str(plate)], extensions=["py"],
+                                display_t=SIMILARITY, autoopen=False, silent=True, force_language="python",
+                                out_file=str(Path(tmp) / "report.html"))
+        detector.run()
+        pairs = []
+        for test_sim, ref_sim, test_file, ref_file, *_ in detector.get_copied_code_list():
+            a, b = sorted((Path(test_file).stem, Path(ref_file).stem))
+            pairs.append({"a": a, "b": b, "similarity": round(float(max(test_sim, ref_sim)), 2)})
+        unique = {(p["a"], p["b"]): p for p in pairs}
+        html = detector.generate_html_report(output_mode="return") if unique else None
+    return sorted(unique.values(), key=lambda p: (-p["similarity"], p["a"], p["b"])), html
+
+
+def submission_code(sub, steps) -> str:
+    """One student's step modules, in course order, as one text."""
+    parts = []
+    for step in steps:
+        data = sub.modules.get(step.filename)
+        if data is not None:
+            parts.append(f"# ---- {step.filename}\n" + data.decode("utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _save(fig, path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def score_chart(results: list, path: Path) -> None:
+    """A histogram of the 0–10 grades, one bar per point."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    ax.hist([grade_10(r) for r in results], bins=[i for i in range(OUT_OF + 1)], color="#3a7bd5", edgecolor="white")
+    ax.set_xticks(range(OUT_OF + 1))
+    ax.set_xlabel("nota sobre 10 · grade out of 10")
+    ax.set_ylabel("estudiantes · students")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _save(fig, path)
+
+
+def step_chart(rates: list, path: Path) -> None:
+    """Horizontal bars: the share of students who pass each step, in course order."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 0.45 * len(rates) + 1))
+    labels = [f"{r['number']}. {r['id']}" for r in rates]
+    ax.barh(labels, [100 * r["rate"] for r in rates], color="#2e9e5b")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% que lo pasa · % passing")
+    _save(fig, path)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def step_rates(results: list, steps) -> list:
+    """Per step: how many pass, the rate, and the most common first failing test."""
+    rates = []
+    for step in steps:
+        records = [s for r in results for s in r["steps"] if s["id"] == step.id]
+        passed = sum(s["status"] == "passed" for s in records)
+        firsts = Counter()
+        for r in results:
+            first = next((x["name"] for x in r["tests"] if x["step"] == step.id and x["status"] != "passed"), None)
+            if first:
+                firsts[first] += 1
+        common = firsts.most_common(1)
+        rates.append({"id": step.id, "number": step.number, "title": step.title("es"), "passed": passed,
+                      "graded": len(records), "rate": passed / len(records) if records else 0.0,
+                      "common_failure": f"{common[0][0]} ({common[0][1]})" if common else ""})
+    return rates
+
+
+def summary(results: list) -> dict:
+    scores = [grade_10(r) for r in results]
+    return {"students": len(results), "mean": round(statistics.fmean(scores), 2) if scores else 0.0,
+            "median": round(statistics.median(scores), 2) if scores else 0.0,
+            "full": sum(r["score"] == r["max_score"] for r in results),
+            "zero": sum(r["score"] == 0 for r in results),
+            "unreadable": sum(bool(r.get("problem")) for r in results)}
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(results: list, rates: list, pairs: list, compared: int) -> str:
+    """The class report as Markdown (the HTML page is made from it)."""
+    s = summary(results)
+    lines = ["# cnn_kata · informe de la clase · class report", "",
+             f"- Estudiantes · students: **{s['students']}** (sin leer · unreadable: {s['unreadable']})",
+             f"- Nota media · mean grade: **{s['mean']}** / {OUT_OF}; mediana · median: {s['median']}",
+             f"- Todo bien · full marks: {s['full']}; cero · zero: {s['zero']}", "",
+             "![distribución de notas · score distribution](scores.png)", "",
+             "## Pasos · Steps", "", "![tasa de aprobados por paso · pass rate per step](steps.png)", "",
+             "| # | paso · step | pasan · pass | % | primer fallo más común · most common first failure |",
+             "|---|---|---|---|---|"]
+    for r in rates:
+        lines.append(f"| {r['number']} | `{r['id']}` {_cell(r['title'])} | {r['passed']} / {r['graded']} | "
+                     f"{100 * r['rate']:.0f} | {_cell(r['common_failure'])} |")
+    lines += ["", "## Parecidos · Similar submissions", ""]
+    if pairs:
+        lines += [f"{len(pairs)} pareja(s) con al menos un {100 * SIMILARITY:.0f} % de código propio en común "
+                  f"(copydetect; sin contar los esqueletos ni la solución de referencia) · pair(s) sharing at "
+                  f"least {100 * SIMILARITY:.0f} % of their own code. Detalle · details: "
+                  f"[similarity.html](similarity.html)", "", "| a | b | parecido · similarity |", "|---|---|---|"]
+        lines += [f"| {p['a']} | {p['b']} | {100 * p['similarity']:.0f} % |" for p in pairs]
+    else:
+        lines.append(f"Ninguna pareja entre {compared} entregas comparadas · no pair among {compared} "
+                     f"submissions compared.")
+    lines += ["", "## Estudiantes · Students", "",
+              "| id | nombre · name | puntos · points | /10 | fallos graves · faults | notas · notes |",
+              "|---|---|---|---|---|---|"]
+    for r in sorted(results, key=lambda r: r["student_id"]):
+        faults = "; ".join(f"{f['kind']} in {f['step']}" for f in r.get("faults", []))
+        notes = [*(["⚠ " + r["problem"]] if r.get("problem") else []), *(["late"] if r.get("late") else []),
+                 *r.get("notes", [])]
+        attempts = r.get("attempts", {})
+        if attempts.get("files"):
+            notes.append("carried: " + ", ".join(attempts["files"][:5]))
+        if attempts.get("stopped"):
+            notes.append("tried: " + "; ".join(attempts["stopped"][:3]))
+        lines.append(f"| {r['student_id']} | {_cell(r.get('name', ''))} | {r['score']:g} / {r['max_score']:g} | "
+                     f"{grade_10(r):g} | {_cell(faults)} | {_cell(' · '.join(notes))} |")
+    return "\n".join(lines) + "\n"
+
+
+def write(out_dir, results: list, steps, code: dict, boilerplate: list) -> dict:
+    """Write the whole report; returns its numbers (summary, rates, pairs) for the caller."""
+    folder = Path(out_dir) / REPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    rates = step_rates(results, steps)
+    own = {k: v for k, v in code.items() if len(v) >= MIN_OWN_CHARACTERS}
+    pairs, html = similar_pairs(own, boilerplate)
+    if html:
+        write_atomic(folder / "similarity.html", html)
+    else:
+        (folder / "similarity.html").unlink(missing_ok=True)
+    score_chart(results, folder / "scores.png")
+    step_chart(rates, folder / "steps.png")
+    text = report_markdown(results, rates, pairs, len(own))
+    write_atomic(folder / "index.md", text)
+    write_atomic(folder / "index.html", markdown_html(text, "cnn_kata · class report", "es"))
+    return {"summary": summary(results), "rates": rates, "pairs": pairs}
