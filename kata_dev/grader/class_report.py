@@ -9,10 +9,12 @@
   highlighted side by side.
 
 Similarity is measured by copydetect (winnowed fingerprints of the token stream, so renamed
-variables and moved lines still match) on each student's step modules taken together. The
-stubs' code and the reference solutions are given as boilerplate: the docstrings every student
-received, and the canonical answer that honest students converge on, are not evidence of copying.
-A pair is flagged when the code one of them wrote is at least `SIMILARITY` covered by the other's.
+variables and re-laid-out code still match) on each student's *own* code: their step modules taken
+together, less every line that is also a line of the stubs or of the reference solutions. The
+docstrings every student received, and the canonical answer that honest students converge on, are
+no evidence of copying. (The lines are removed here rather than given to copydetect as
+boilerplate: its boilerplate filter misses repeated fingerprints.) A pair is flagged when at least
+`SIMILARITY` of one's own code is found in the other's.
 """
 
 import statistics
@@ -24,50 +26,51 @@ from kata.files import atomic_path, write_atomic
 from kata_dev.grader.reports import OUT_OF, grade_10, markdown_html
 
 SIMILARITY = 0.5            # share of one submission's own code found in another's
-MIN_OWN_CHARACTERS = 200    # below this, a submission has too little code of its own to compare
+MIN_OWN_CHARACTERS = 120    # below this, a submission has too little code of its own to compare
 REPORT_DIR = "report"
 
 
 # --------------------------------------------------------------------------- similarity
 
 
-def boilerplate(root, steps) -> list:
-    """The texts every submission may share without copying: the stubs and the reference answers."""
+def boilerplate(root, steps) -> set:
+    """The lines every submission may share without copying: the stubs' and the reference answers'."""
     from kata.stubs import BEGIN, END, stub_text
 
     texts = [stub_text(step, root) for step in steps]
     for step in steps:
         path = Path(root) / "solutions" / step.filename
         if path.is_file():
-            texts.append("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                                 if line.strip() not in (BEGIN, END)))
-    return texts
+            texts.append(path.read_text(encoding="utf-8"))
+    return {line.strip() for text in texts for line in text.splitlines()
+            if line.strip() and line.strip() not in (BEGIN, END)}
 
 
-def similar_pairs(code: dict, boilerplate: list):
-    """Pairs of students whose code is unusually alike: ([{a, b, similarity}], copydetect's HTML or
-    None). `code`: {student: the text of their step modules}."""
+def own_code(text: str, boilerplate: set) -> str:
+    """`text` less its blank lines and the lines (stripped) that `boilerplate` holds."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if line.strip() and line.strip() not in boilerplate)
+
+
+def similar_pairs(code: dict):
+    """Pairs of students whose own code is unusually alike: ([{a, b, similarity}], copydetect's HTML
+    or None). `code`: {student: their own code}."""
+    if len(code) < 2:
+        return [], None
     from copydetect import CopyDetector
 
     with tempfile.TemporaryDirectory(prefix="kata-similarity-") as tmp:
-        tests, plate = Path(tmp) / "submissions", Path(tmp) / "boilerplate"
+        tests = Path(tmp) / "submissions"
         tests.mkdir()
-        plate.mkdir()
         for student, text in code.items():
             (tests / f"{student}.py").write_text(text, encoding="utf-8")
-        for number, text in enumerate(boilerplate):
-            (plate / f"boilerplate_{number}.py").write_text(text, encoding="utf-8")
-        if len(code) < 2:
-            return [], None
-        detector = CopyDetector(test_dirs=[str(tests)], boilerplate_dirs=[str(plate)], extensions=["py"],
-                                display_t=SIMILARITY, autoopen=False, silent=True, force_language="python",
-                                out_file=str(Path(tmp) / "report.html"))
+        detector = CopyDetector(test_dirs=[str(tests)], extensions=["py"], display_t=SIMILARITY, autoopen=False,
+                                silent=True, force_language="python", out_file=str(Path(tmp) / "report.html"))
         detector.run()
-        pairs = []
+        unique = {}
         for test_sim, ref_sim, test_file, ref_file, *_ in detector.get_copied_code_list():
             a, b = sorted((Path(test_file).stem, Path(ref_file).stem))
-            pairs.append({"a": a, "b": b, "similarity": round(float(max(test_sim, ref_sim)), 2)})
-        unique = {(p["a"], p["b"]): p for p in pairs}
+            unique[(a, b)] = {"a": a, "b": b, "similarity": round(float(max(test_sim, ref_sim)), 2)}
         html = detector.generate_html_report(output_mode="return") if unique else None
     return sorted(unique.values(), key=lambda p: (-p["similarity"], p["a"], p["b"])), html
 
@@ -78,7 +81,7 @@ def submission_code(sub, steps) -> str:
     for step in steps:
         data = sub.modules.get(step.filename)
         if data is not None:
-            parts.append(f"# ---- {step.filename}\n" + data.decode("utf-8", errors="replace"))
+            parts.append(data.decode("utf-8", errors="replace"))
     return "\n".join(parts)
 
 
@@ -158,6 +161,22 @@ def summary(results: list) -> dict:
 # --------------------------------------------------------------------------- the page
 
 
+def _shape(attempt: str) -> str:
+    """An attempt with its numbers blanked: the same action in two workers reads the same."""
+    import re
+
+    return re.sub(r"\d+", "N", attempt)
+
+
+def common_attempts(results: list) -> set:
+    """Attempt shapes found in more than half of the submissions (of three or more): what the
+    libraries themselves do (TensorFlow probing the machine), not what a student tried."""
+    if len(results) < 3:
+        return set()
+    counts = Counter(shape for r in results for shape in {_shape(a) for a in r.get("attempts", {}).get("stopped", [])})
+    return {shape for shape, n in counts.items() if n > len(results) / 2}
+
+
 def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -186,6 +205,7 @@ def report_markdown(results: list, rates: list, pairs: list, compared: int) -> s
     else:
         lines.append(f"Ninguna pareja entre {compared} entregas comparadas · no pair among {compared} "
                      f"submissions compared.")
+    common = common_attempts(results)
     lines += ["", "## Estudiantes · Students", "",
               "| id | nombre · name | puntos · points | /10 | fallos graves · faults | notas · notes |",
               "|---|---|---|---|---|---|"]
@@ -196,20 +216,26 @@ def report_markdown(results: list, rates: list, pairs: list, compared: int) -> s
         attempts = r.get("attempts", {})
         if attempts.get("files"):
             notes.append("carried: " + ", ".join(attempts["files"][:5]))
-        if attempts.get("stopped"):
-            notes.append("tried: " + "; ".join(attempts["stopped"][:3]))
+        tried = [a for a in attempts.get("stopped", []) if _shape(a) not in common]
+        if tried:
+            notes.append("tried: " + "; ".join(a[:160] for a in tried[:3]))
         lines.append(f"| {r['student_id']} | {_cell(r.get('name', ''))} | {r['score']:g} / {r['max_score']:g} | "
                      f"{grade_10(r):g} | {_cell(faults)} | {_cell(' · '.join(notes))} |")
+    if common:
+        lines += ["", f"*Sin listar · not listed: {len(common)} intento(s) que hacen casi todas las entregas (las "
+                  f"propias bibliotecas) · attempt(s) nearly every submission makes (the libraries' own), e.g. "
+                  f"`{sorted(common)[0][:100]}`; todos están en results/ · all are in results/.*"]
     return "\n".join(lines) + "\n"
 
 
-def write(out_dir, results: list, steps, code: dict, boilerplate: list) -> dict:
+def write(out_dir, results: list, steps, code: dict, shared: set) -> dict:
     """Write the whole report; returns its numbers (summary, rates, pairs) for the caller."""
     folder = Path(out_dir) / REPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     rates = step_rates(results, steps)
-    own = {k: v for k, v in code.items() if len(v) >= MIN_OWN_CHARACTERS}
-    pairs, html = similar_pairs(own, boilerplate)
+    own = {k: own_code(v, shared) for k, v in code.items()}
+    own = {k: v for k, v in own.items() if len(v) >= MIN_OWN_CHARACTERS}
+    pairs, html = similar_pairs(own)
     if html:
         write_atomic(folder / "similarity.html", html)
     else:

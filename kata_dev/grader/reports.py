@@ -101,8 +101,9 @@ def learner_message(text: str, limit: int = MESSAGE_LINES) -> str:
 
 
 def _not_started(step: dict, tests: list) -> bool:
-    """Every test of the step met the untouched stub."""
-    return step["status"] == "missing" or (bool(tests) and all(STUB_TAG in (x["message"] or "") for x in tests))
+    """The step's first failure met the untouched stub (later messages may be cut short)."""
+    first = next((x for x in tests if x["status"] != "passed"), None)
+    return first is not None and STUB_TAG in (first["message"] or "")
 
 
 def feedback_text(result: dict, lang=None) -> str:

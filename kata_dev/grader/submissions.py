@@ -167,6 +167,9 @@ def _read_entry(sub, entry: Path, own_name, wanted, own) -> None:
         return
     if stat.S_ISDIR(info.st_mode):
         _read_walk(sub, _walk_folder(entry), wanted, own, entry.name)
+        for archive in _archives_in(entry):   # Moodle's "in folders" download: the student's own .zip inside
+            walk = _walk_zip(archive) if archive.name.lower().endswith(".zip") else _walk_tar(archive)
+            _read_walk(sub, walk, wanted, own, f"{entry.name}/{archive.name}")
         return
     if not stat.S_ISREG(info.st_mode):
         sub.notes.append(f"{entry.name} is not a regular file (a pipe or a device?): not read")
@@ -181,6 +184,12 @@ def _read_entry(sub, entry: Path, own_name, wanted, own) -> None:
         file_name = own_name or entry.name
         _read_walk(sub, iter([(PurePosixPath(file_name), lambda: _read_capped_file(entry, MAX_NOTEBOOK_BYTES))]),
                    wanted, own, entry.name)
+
+
+def _archives_in(folder: Path) -> list:
+    """The archives lying directly in a submission folder (regular files only, never links)."""
+    return sorted(p for p in folder.iterdir()
+                  if p.name.lower().endswith(ARCHIVES) and stat.S_ISREG(p.lstat().st_mode))
 
 
 def _no_problem_if_modules(sub, problem):

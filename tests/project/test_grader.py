@@ -402,3 +402,64 @@ def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wi
     # The release's own stubs (kata/pristine/) and a copy deeper down are no ambiguity; two at one depth are.
     assert [n for n in sub.notes if "several copies" in n] == [
         "ana: several copies of fully_connected.py at the same depth; graded cnn-kata/backup/fully_connected.py"]
+
+
+def test_an_earlier_run_is_refused_without_resume_or_force_and_force_grades_again(kata_root, tmp_path):
+    from kata_dev.grader import reports
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    add_student(subs, "ana", beta="def triple(x):\n    return 0\n")
+    batch.grade_class(subs, out, limits=limits(), root=kata_root, log=lambda _: None)
+    before = (out / "grades.csv").read_text()
+    with pytest.raises(reports.OutputExists, match="--resume.*--force"):
+        batch.grade_class(subs, out, limits=limits(), root=kata_root, log=lambda _: None)
+    assert (out / "grades.csv").read_text() == before
+    (subs / "ana" / "beta.py").write_text(SOLUTIONS["beta.py"])
+    batch.grade_class(subs, out, force=True, limits=limits(), root=kata_root, log=lambda _: None)
+    assert read_csv(out / "grades.csv")["ana"]["score"] == "6"
+
+
+def test_grading_some_students_merges_their_rows_into_the_gradebook(kata_root, tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    add_student(subs, "ana")
+    add_student(subs, "bea", gamma=None)
+    batch.grade_class(subs, out, limits=limits(), root=kata_root, log=lambda _: None)
+    later = tmp_path / "later"
+    add_student(later, "bea")                      # a new hand-in of Bea's alone
+    lines = []
+    summary = batch.grade_class(later, out, resume=True, limits=limits(), root=kata_root, log=lines.append)
+    rows = read_csv(out / "grades.csv")
+    assert sorted(rows) == ["ana", "bea"] and rows["bea"]["score"] == "6" and rows["ana"]["score"] == "6"
+    assert list(summary.kept) == ["ana"] and any(line.startswith("kept 1 earlier result") for line in lines)
+    assert (out / "results" / "ana.json").is_file() and (out / "feedback" / "ana.md").is_file()
+
+
+def test_fractional_points_are_kept_in_the_gradebook_and_the_feedback(tmp_path):
+    root = make_kata(tmp_path / "kata")
+    manifest_path = root / "kata" / "steps.toml"
+    manifest_path.write_text(manifest_path.read_text().replace("points = 2\n", "points = 1.5\n", 1))
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    add_student(subs, "ana", gamma=None)
+    batch.grade_class(subs, out, limits=limits(), root=root, log=lambda _: None, lang="es")
+    row = read_csv(out / "grades.csv")["ana"]
+    assert (row["beta"], row["score"], row["max_score"], row["grade_10"]) == ("1.5", "2.5", "5.5", "4.55")
+    assert "**Nota: 2,5 / 5,5 puntos · 4,55 sobre 10**" in (out / "feedback" / "ana.md").read_text()
+
+
+def test_the_feedback_shows_only_the_first_failure_per_step_without_paths_or_tracebacks():
+    from kata_dev.grader import reports
+
+    message = ("Traceback (most recent call last):\n  File \"/tmp/kata-grade-x/judge1/tests/steps/test_beta.py\", "
+               "line 3, in test\nE   triple(2) gave 5 at /tmp/kata-grade-x/impl/beta.py\n"
+               "tests/steps/test_beta.py:3: AssertionError")
+    steps = [{"id": "beta", "number": 2, "title": "Triple", "module": "beta.py", "points": 0, "max_points": 2,
+              "status": "failed", "passed": 0, "tests": 2, "faults": []}]
+    tests = [{"step": "beta", "name": f"test_{n}", "status": "failed", "message": message} for n in ("one", "two")]
+    result = {"assignment": "cnn_kata", "student_id": "ana", "name": "Ana", "score": 0, "max_score": 2,
+              "steps": steps, "tests": tests, "notes": ["several copies of beta.py at the same depth"]}
+    text = reports.feedback_text(result, "en")
+    assert "test_one" in text and "test_two" not in text
+    assert "/tmp" not in text and "Traceback" not in text and "several copies" not in text
+    assert "triple(2) gave 5 at beta.py" in text
+    html = reports.feedback_html(result, "en")
+    assert html.startswith("<!DOCTYPE html>") and "<table>" in html and 'lang="en"' in html
