@@ -54,7 +54,86 @@ def import_failed(err, display: str) -> str:
     else:
         head = t(f"{display} falla al importarse: {err.type_name}: {_learner_text(err)}",
                  f"{display} fails on import: {err.type_name}: {_learner_text(err)}")
-    return "\n".join([head, *_where(err.frames, display)])
+    lines = [head, *_where(err.frames, display)]
+    if err.type_name in ("ModuleNotFoundError", "ImportError"):
+        lines.append(t("Causa probable: ese módulo no está instalado en el entorno de la kata; usa solo NumPy, "
+                       "TensorFlow, Keras y matplotlib (y los pasos anteriores).",
+                       "Likely cause: that module is not installed in the kata's environment; use only NumPy, "
+                       "TensorFlow, Keras and matplotlib (and the earlier steps)."))
+    return "\n".join(lines)
+
+
+# (exception type names, pattern in its message, cause in Spanish, cause in English): a cause is
+# shown only when the error the learner's code raised matches it — never a guess.
+KNOWN_ERRORS = (
+    (("ValueError",), r"Single argument to subplot must be a three-digit integer",
+     "`location` llegó como tupla (filas, columnas, índice): pásala desplegada, plt.subplot(*location).",
+     "`location` came as a tuple (rows, cols, index): unpack it, plt.subplot(*location)."),
+    (("TypeError",), r"Invalid shape \(\d+,\) for image data",
+     "imshow necesita la imagen en 2-D: np.reshape(data, size) antes de dibujarla.",
+     "imshow needs a 2-D image: np.reshape(data, size) before drawing it."),
+    (("AttributeError",), r"module 'matplotlib.pyplot' has no attribute 'add_subplot'",
+     "aquí `plt` es el módulo pyplot, que no tiene add_subplot: usa plt.subplot(...) (una Figure sí tiene "
+     "add_subplot: admite las dos cosas).",
+     "here `plt` is the pyplot module, which has no add_subplot: use plt.subplot(...) (a Figure does have "
+     "add_subplot: accept both)."),
+    (("AttributeError",), r"'Figure' object has no attribute 'subplot'",
+     "aquí `plt` es una Figure, que no tiene subplot: usa plt.add_subplot(...) (admite las dos cosas: "
+     "getattr(plt, 'add_subplot', None) or plt.subplot).",
+     "here `plt` is a Figure, which has no subplot: use plt.add_subplot(...) (accept both: "
+     "getattr(plt, 'add_subplot', None) or plt.subplot)."),
+    (("AttributeError",), r"'(list|tuple)' object has no attribute '(shape|astype|reshape|ndim|size|ravel)'",
+     "llegó una lista de Python, no un array: empieza con np.asarray(...).",
+     "a Python list came in, not an array: start with np.asarray(...)."),
+    (("TypeError", "IndexError"), r"only integer scalar arrays can be converted to a scalar index",
+     "se usó como índice una etiqueta one-hot (10 valores): np.argmax(label) da el número de clase.",
+     "a one-hot label (10 values) was used as an index: np.argmax(label) gives the class number."),
+    (("DataLoadError",), r"validation_size",
+     "load_data debe pasar su validation_size a input_data.read_data_sets(data_dir, validation_size=validation_size).",
+     "load_data must pass its validation_size on: input_data.read_data_sets(data_dir, validation_size=validation_size)."),
+    (("InvalidArgumentError", "ValueError"), r"Matrix size-incompatible|must be 2-dimensional|Dimensions must be equal",
+     "una multiplicación de matrices recibió formas que no encajan: aplana antes con tf.reshape(x, [-1, w.shape[0]]).",
+     "a matrix product got shapes that do not fit: flatten first with tf.reshape(x, [-1, w.shape[0]])."),
+)
+
+
+def _known_cause(err):
+    name, text = err.type_name, str(err)
+    for names, pattern, es, en in KNOWN_ERRORS:
+        if name in names and re.search(pattern, text):
+            return t(es, en)
+    return ""
+
+
+def _signature_cause(err):
+    """For a call that does not fit the learner's own signature: the one the stub asks for."""
+    text = str(err)
+    if err.type_name != "TypeError" or err.frames or not re.search(
+            r"unexpected keyword argument|positional argument|got multiple values|required keyword", text):
+        return ""
+    expected = expected_signature(err.call.module, err.call.function)
+    if not expected:
+        return ""
+    return t(f"la firma no es la que pide el enunciado: def {expected}",
+             f"the signature is not the one the stub asks for: def {expected}")
+
+
+def expected_signature(module: str, function: str) -> str:
+    """`print_results(train_values, test_values, *, metric='loss', path=None)`, from the step's stub."""
+    import ast
+
+    from kata import manifest
+    from kata.stubs import stub_text
+
+    try:
+        step = manifest.by_module(module)
+        tree = ast.parse(stub_text(step) or "")
+    except (manifest.ManifestError, SyntaxError, OSError):
+        return ""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            return f"{function}({ast.unparse(node.args)})"
+    return ""
 
 
 def learner_error(err) -> str:
@@ -74,7 +153,11 @@ def learner_error(err) -> str:
                  f"{call.signature()} wrote too much (printing or files) and was stopped: {what}")
     else:
         head = t(f"{call.signature()} lanzó {name}: {what}", f"{call.signature()} raised {name}: {what}")
-    return "\n".join([head, *_where(err.frames, call.display)])
+    lines = [head, *_where(err.frames, call.display)]
+    cause = _signature_cause(err) or _known_cause(err)
+    if cause:
+        lines.append(t("Causa probable: ", "Likely cause: ") + cause)
+    return "\n".join(lines)
 
 
 def _stderr_reason(stderr: str) -> str:

@@ -50,14 +50,35 @@ def expect_close(value, expected, what_es: str, what_en: str, *, atol=1e-4, rtol
     expected = np.asarray(expected)
     if got.shape != expected.shape:
         expect_shape(got, expected.shape, what_es, what_en, cause_es=cause_es, cause_en=cause_en)
+    if not np.issubdtype(got.dtype, np.number) and got.dtype != bool:
+        fail(f"{what_es}: llegó {got.dtype} y se esperaban números.", f"{what_en}: got {got.dtype}; numbers were expected.",
+             cause_es=cause_es, cause_en=cause_en)
     if not np.allclose(got, expected, atol=atol, rtol=rtol):
         worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape) if got.size else ()
-        err = max_relative_error(got, expected)
-        fail(f"{what_es}: no coincide con la referencia de NumPy (error relativo máximo {err:.3g}; "
-             f"en la posición {tuple(int(i) for i in worst)} se esperaba {expected[worst]:.5g} y llegó {got[worst]:.5g}).",
-             f"{what_en}: does not match the NumPy reference (max relative error {err:.3g}; "
-             f"at index {tuple(int(i) for i in worst)} expected {expected[worst]:.5g}, got {got[worst]:.5g}).",
+        where_es = f"en la posición {tuple(int(i) for i in worst)} " if got.ndim else ""
+        where_en = f"at index {tuple(int(i) for i in worst)} " if got.ndim else ""
+        fail(f"{what_es}: no coincide con la referencia de NumPy ({_error_es(got, expected)}; "
+             f"{where_es}se esperaba {expected[worst]:.5g} y llegó {got[worst]:.5g}).",
+             f"{what_en}: does not match the NumPy reference ({_error_en(got, expected)}; "
+             f"{where_en}expected {expected[worst]:.5g}, got {got[worst]:.5g}).",
              cause_es=cause_es, cause_en=cause_en)
+
+
+def _near_zero(expected) -> bool:
+    """Whether the reference is (almost) all zeros, where a relative error means nothing."""
+    return float(np.max(np.abs(expected), initial=0.0)) < 1e-6
+
+
+def _error_es(got, expected) -> str:
+    if _near_zero(expected):
+        return f"error absoluto máximo {float(np.max(np.abs(got - expected), initial=0.0)):.3g}"
+    return f"error relativo máximo {max_relative_error(got, expected):.3g}"
+
+
+def _error_en(got, expected) -> str:
+    if _near_zero(expected):
+        return f"max absolute error {float(np.max(np.abs(got - expected), initial=0.0)):.3g}"
+    return f"max relative error {max_relative_error(got, expected):.3g}"
 
 
 def to_numpy(value) -> np.ndarray:

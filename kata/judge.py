@@ -130,9 +130,10 @@ class Judge:
         else:
             worker_key = "shared"
             where = (path, [(m, self.deps_dir() / f"{m}.py") for m in deps])
+        guards = {m: manifest.by_module(m, self.root).ranks for m in deps if manifest.by_module(m, self.root).ranks}
         try:
             module = self.workers.module(worker_key, step.module, where[0], where[1], self.display(path),
-                                         deps_are_learners=impl.reference_dir(self.root) is None)
+                                         deps_are_learners=impl.reference_dir(self.root) is None, guards=guards)
         except client.LearnerError as err:
             raise Feedback(failures.import_failed(err, self.display(path))) from None
         self.modules[step.id] = module

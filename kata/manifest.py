@@ -48,6 +48,7 @@ class Step:
     hints_by_lang: dict
     number: int
     lesson_path: str = ""
+    ranks: dict = None        # {function: {argument: rank}}
 
     @property
     def filename(self) -> str:
@@ -98,6 +99,7 @@ def _step(raw: dict, number: int, path: Path) -> Step:
             hints_by_lang={lang: tuple(h) for lang, h in raw["hints"].items()},
             number=number,
             lesson_path=raw.get("lesson", ""),
+            ranks={f: dict(args) for f, args in raw.get("ranks", {}).items()},
         )
     except KeyError as missing:
         raise ManifestError(f"{where} lacks the key {missing}") from None

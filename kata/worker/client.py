@@ -158,6 +158,7 @@ class Call:
     value: object = None
     error: BaseException = None
     stdout: str = ""
+    written: list = field(default_factory=list)   # files the call wrote in its working folder
 
     def signature(self) -> str:
         """`conv2d(x: float32 (1, 3, 3, 1), W: …, strides=1)`, short, for messages."""
@@ -171,6 +172,11 @@ class Call:
 
 
 CALLS = collections.deque(maxlen=32)     # the latest calls, for the messages of the test that made them
+
+
+def last_call():
+    """The latest call to the learner's code in the running test (a `Call`), or None."""
+    return CALLS[-1] if CALLS else None
 _PATCHES = []
 
 
@@ -405,11 +411,13 @@ class Workers:
             deadline += STARTUP_ALLOWANCE_S
         return deadline
 
-    def module(self, worker_key, name: str, path, deps, display: str, deps_are_learners=False) -> RemoteModule:
+    def module(self, worker_key, name: str, path, deps, display: str, deps_are_learners=False,
+               guards=None) -> RemoteModule:
         """Load `path` as module `name` in the worker for `worker_key`, `deps` first: each a
         (name, path) or (name, None, source text) — a reference sent as text never exists as a file
         in the worker. The learner's own lines are shown in messages (the deps' too when
-        `deps_are_learners`).
+        `deps_are_learners`). `guards` {dep module: {function: {argument: rank}}}: the ranks checked
+        before the learner's code calls a dependency (TensorFlow aborts on some wrong ranks).
 
         Raises the learner's error (a SyntaxError or import-time exception) as a LearnerError.
         """
@@ -417,7 +425,7 @@ class Workers:
         call = Call(name, "import", (), {}, display)
         header = {"kind": "load", "name": name, "path": str(path),
                   "deps": [[dep[0], str(dep[1]) if dep[1] else None, *dep[2:]] for dep in deps],
-                  "deps_are_learners": bool(deps_are_learners)}
+                  "deps_are_learners": bool(deps_are_learners), "guards": guards or {}}
         reply, blobs = worker.request(header, [], self._deadline(worker), call)
         self.attempts.extend(str(a)[:300] for a in reply.get("attempts", [])[:50])
         if reply.get("kind") == "error":
@@ -428,8 +436,10 @@ class Workers:
         constants = {k: decoder.decode(v) for k, v in (reply.get("constants") or {}).items() if isinstance(k, str)}
         functions = [f for f in reply.get("functions", []) if isinstance(f, str)]
         worker.loaded[reply["key"]] = name
-        return RemoteModule(self, worker_key, reply["key"], name, display, functions, constants, path, deps,
-                            deps_are_learners)
+        remote = RemoteModule(self, worker_key, reply["key"], name, display, functions, constants, path, deps,
+                              deps_are_learners)
+        remote._guards = guards
+        return remote
 
     def call(self, module: RemoteModule, function: str, args, kwargs):
         call = Call(module.__name__, function, args, kwargs, module.__file__)
@@ -455,7 +465,7 @@ class Workers:
         worker = self._worker(module._worker_key)
         if module._key not in worker.loaded:       # a fresh worker after a fault: load it again
             module._key = self.module(module._worker_key, module.__name__, module._path, module._deps,
-                                      module.__file__, module._deps_are_learners)._key
+                                      module.__file__, module._deps_are_learners, module._guards)._key
         registry = figures.Registry("j")
         sent = _figures_out(registry)
         callbacks, files, objects = [], [], []
@@ -489,6 +499,7 @@ class Workers:
             _apply_updates(reply, objects, decoder)
             _write_outputs(reply, files, blobs)
             call.stdout = str(reply.get("stdout", ""))[:4000]
+            call.written = [str(name)[:200] for name in (reply.get("written") or [])[:50]]
             if call.stdout:
                 print(call.stdout, end="" if call.stdout.endswith("\n") else "\n")
             if failures:

@@ -133,8 +133,10 @@ class Worker:
         """Execute a module file under a private name, with its dependencies visible as plain imports."""
         try:
             deps = {}
+            guards = request.get("guards") or {}
             for name, path, *source in request.get("deps", []):   # dependencies first: each sees those before
-                deps[name] = self._module(name, path, dict(deps), source[0] if source else None)
+                deps[name] = _guarded(self._module(name, path, dict(deps), source[0] if source else None),
+                                      guards.get(name) or {})
             self.learner_files.add(str(Path(request["path"]).resolve()))
             if request.get("deps_are_learners"):
                 self.learner_files.update(str(Path(dep[1]).resolve()) for dep in request.get("deps", []) if dep[1])
@@ -212,6 +214,7 @@ class Worker:
             return ({"kind": "error", "error": {"type": "ProtocolError", "module": "kata",
                                                 "message": f"{type(err).__name__}: {err}"}},)
         before = {ref: _state(obj) for ref, obj in decoder.refs.items()}
+        cwd_before = _listing(Path.cwd())
         undo = _patch(request, decoder)
         output = OutputLimit(self.output_limit)
         saved = sys.stdout, sys.stderr
@@ -245,6 +248,7 @@ class Worker:
         reply["outputs"] = [[ref, encoder.blob(path.read_bytes())] for ref, path in decoder.outputs.items()
                             if path.is_file() and path.stat().st_size <= self.output_limit]
         reply["attempts"] = self.attempts.take()
+        reply["written"] = sorted(name for name, stamp in _listing(Path.cwd()).items() if cwd_before.get(name) != stamp)[:50]
         return reply, encoder.blobs
 
     def _updates(self, refs, before, encoder) -> list:
@@ -370,6 +374,59 @@ def _safe_str(err) -> str:
         return str(err)
     except Exception:  # a learner's exception whose __str__ fails
         return f"<{type(err).__name__} whose message cannot be printed>"
+
+
+def _listing(folder: Path) -> dict:
+    """{name: (size, mtime)} of the files directly in `folder`: what a call wrote in its working folder."""
+    found = {}
+    try:
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False):
+                info = entry.stat(follow_symlinks=False)
+                found[entry.name] = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        pass
+    return found
+
+
+def _guarded(module, ranks: dict):
+    """A view of a dependency whose functions check the ranks of their arguments before running:
+    TensorFlow aborts the whole process on, say, a (batch, 784) input to a convolution, and the
+    learner must read which call went wrong instead."""
+    if not ranks:
+        return module
+    import functools
+    import inspect
+
+    from kata.i18n import t
+
+    view = types.ModuleType(module.__name__)
+    view.__dict__.update(module.__dict__)
+    for function, arguments in ranks.items():
+        original = getattr(module, function, None)
+        if original is None:
+            continue
+        signature = inspect.signature(original)
+
+        @functools.wraps(original)
+        def checked(*args, _original=original, _signature=signature, _arguments=arguments, _name=function, **kwargs):
+            import numpy as np
+
+            bound = _signature.bind_partial(*args, **kwargs)
+            for argument, rank in _arguments.items():
+                if argument in bound.arguments:
+                    shape = tuple(np.shape(bound.arguments[argument]))
+                    if len(shape) != rank:
+                        raise ValueError(t(
+                            f"{_name} recibió {argument} con forma {shape} ({len(shape)} dimensiones) y necesita "
+                            f"{rank}: (lote, alto, ancho, canales). Dale esa forma con tf.reshape antes de llamarla.",
+                            f"{_name} received {argument} shaped {shape} ({len(shape)} dimensions) and needs "
+                            f"{rank}: (batch, height, width, channels). Give it that shape with tf.reshape before "
+                            f"calling it."))
+            return _original(*args, **kwargs)
+
+        setattr(view, function, checked)
+    return view
 
 
 def _patch(request, decoder):

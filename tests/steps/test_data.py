@@ -30,10 +30,14 @@ def check_one_hot(got, labels, num_classes=10):
                  cause_es="una fila por etiqueta y una columna por clase: np.eye(num_classes)[labels].",
                  cause_en="one row per label and one column per class: np.eye(num_classes)[labels].")
     if got.dtype != np.float32:
-        fail(f"one_hot devolvió dtype {got.dtype}; se esperaba float32.",
-             f"one_hot returned dtype {got.dtype}; expected float32.",
-             cause_es="la red compara sus salidas float32 con estas filas: usa np.eye(num_classes, dtype=np.float32).",
-             cause_en="the network compares its float32 outputs with these rows: use np.eye(num_classes, dtype=np.float32).")
+        fail(f"one_hot devolvió dtype {got.dtype}; la kata trabaja en float32 (como las imágenes y los pesos).",
+             f"one_hot returned dtype {got.dtype}; the kata works in float32 (as the images and the weights do).",
+             cause_es=("np.eye y keras.utils.to_categorical dan float64 si no se les dice otra cosa: "
+                       "np.eye(num_classes, dtype=np.float32), o .astype(np.float32) al final."
+                       if got.dtype == np.float64 else "crea la matriz con dtype=np.float32."),
+             cause_en=("np.eye and keras.utils.to_categorical give float64 unless told otherwise: "
+                       "np.eye(num_classes, dtype=np.float32), or .astype(np.float32) at the end."
+                       if got.dtype == np.float64 else "make the matrix with dtype=np.float32."))
     for row, (line, label) in enumerate(zip(got, labels)):
         ones = np.flatnonzero(line)
         if list(ones) != [label] or line[label] != 1:
@@ -65,6 +69,18 @@ def test_one_hot_puts_a_single_one_at_each_random_label(load_step, kind):
 def test_one_hot_honours_num_classes(load_step, num_classes):
     labels = np.arange(num_classes)[::-1]
     check_one_hot(run_one_hot(load_step, labels, num_classes), labels, num_classes)
+
+
+def test_one_hot_has_num_classes_columns_even_when_the_last_classes_are_missing(load_step):
+    labels = np.array([0, 2, 1])          # no label 3 or 4 in this batch
+    got = run_one_hot(load_step, labels, 5)
+    columns = np.shape(got)[1] if np.ndim(got) == 2 else None
+    if columns == 3:
+        fail("one_hot([0, 2, 1], 5) tiene 3 columnas; con num_classes=5 debe tener 5 aunque no haya etiquetas 3 ni 4.",
+             "one_hot([0, 2, 1], 5) has 3 columns; with num_classes=5 it must have 5 even with no label 3 or 4.",
+             cause_es="3 columnas = la mayor etiqueta + 1: se ignora num_classes (to_categorical sin num_classes lo hace).",
+             cause_en="3 columns = the largest label + 1: num_classes is ignored (to_categorical without num_classes does that).")
+    check_one_hot(got, labels, 5)
 
 
 # --- load_data on tiny IDX files -----------------------------------------------------------------
@@ -120,29 +136,40 @@ def run_load_data(load_step, tiny):
     return [to_numpy(part) for part in result]
 
 
-def shape_cause(got, what):
-    """(Spanish, English) likely cause of a wrong shape of the load_data output `what`."""
+def shape_cause(got, what, labels=None):
+    """(Spanish, English) likely cause of a wrong shape of the load_data output `what`, from what it
+    looks like; ("", "") when it looks like no known mistake."""
     rows = len(got) if np.ndim(got) else 0
     if what.endswith("_y") and np.ndim(got) == 1:
         return ("las etiquetas vuelven one-hot: one_hot(sets.train.labels), no los números de clase.",
                 "labels come back one-hot: one_hot(sets.train.labels), not the class numbers.")
+    if what.endswith("_y") and np.ndim(got) == 2 and labels is not None and np.shape(got)[1] == int(np.max(labels)) + 1 < 10:
+        return (f"{np.shape(got)[1]} columnas = la mayor etiqueta + 1: one_hot ignora num_classes (10).",
+                f"{np.shape(got)[1]} columns = the largest label + 1: one_hot ignores num_classes (10).")
     if what.startswith("train") and rows == N_TRAIN:
         return (f"las {N_VALIDATION} primeras imágenes de entrenamiento son de validación: pasa validation_size "
                 f"a input_data.read_data_sets y devuelve sets.train.",
                 f"the first {N_VALIDATION} training images are for validation: pass validation_size on to "
                 f"input_data.read_data_sets and return sets.train.")
-    if rows in (N_TEST, N_TRAIN - N_VALIDATION, N_VALIDATION):
-        return ("¿están en el orden train_X, train_y, test_X, test_y, y cada uno del conjunto que toca?",
-                "are they in the order train_X, train_y, test_X, test_y, each from the right set?")
+    n_train = N_TRAIN - N_VALIDATION
+    expected = {"train_X": (n_train, 784), "train_y": (n_train, 10), "test_X": (N_TEST, 784), "test_y": (N_TEST, 10)}
+    other = next((name for name, shape in expected.items() if name != what and tuple(np.shape(got)) == shape), None)
+    if other:
+        return (f"{what} tiene la forma de {other}: devuelve (train_X, train_y, test_X, test_y) en ese orden.",
+                f"{what} has the shape of {other}: return (train_X, train_y, test_X, test_y) in that order.")
+    if what.endswith("_X") and rows == N_VALIDATION:
+        return ("son las imágenes de validación: devuelve sets.train, no sets.validation.",
+                "these are the validation images: return sets.train, not sets.validation.")
     return "", ""
 
 
 def test_load_data_returns_train_and_test_images_and_labels_with_their_shapes(load_step, tiny_fashion):
     train_X, train_y, test_X, test_y = run_load_data(load_step, tiny_fashion)
     n_train = N_TRAIN - N_VALIDATION
+    labels = {"train_y": tiny_fashion["train_labels"][N_VALIDATION:], "test_y": tiny_fashion["test_labels"]}
     for got, shape, what in ((train_X, (n_train, 784), "train_X"), (train_y, (n_train, 10), "train_y"),
                              (test_X, (N_TEST, 784), "test_X"), (test_y, (N_TEST, 10), "test_y")):
-        cause_es, cause_en = shape_cause(got, what)
+        cause_es, cause_en = shape_cause(got, what, labels.get(what))
         expect_shape(got, shape,
                      f"{what} (los ficheros de prueba tienen {N_TRAIN} imágenes de entrenamiento, {N_VALIDATION} "
                      f"de ellas para validación, y {N_TEST} de test)",

@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from kata.feedback import expect_close, expect_shape, fail, to_numpy
+from kata import failures
+from kata.feedback import Feedback, expect_close, expect_shape, fail, to_numpy
+from kata.i18n import t
+from kata.worker.client import LearnerError
+from kata.worker.describe import describe_value
 
 COURSE_LAYERS = [1, 1, 2, 2]
 COURSE_SHAPES = [(3, 3, 1, 32), (3, 3, 32, 64), (3136, 512), (512, 10)]
@@ -80,39 +84,67 @@ def gn(load_step):
     return load_step("generate_network")
 
 
+HARD_CODED = re.compile(r"COURSE_LAYERS|\(\s*1\s*,\s*1\s*,\s*2\s*,\s*2\s*\)|\[\s*1\s*,\s*1\s*,\s*2\s*,\s*2\s*\]")
+
+
 def logits_of(gn, x, weights, biases, layers, **kwargs):
-    """gn.generate_network(...) as a NumPy array; a crash becomes a message naming the call."""
+    """gn.generate_network(...) as a NumPy array. When it fails on a line that spells the course's
+    list of layers while the test asked for another one, the message says so."""
     try:
         return to_numpy(gn.generate_network(x, weights, biases, layers, **kwargs))
-    except (tf.errors.OpError, ValueError, TypeError, IndexError, KeyError) as err:
-        shapes = [tuple(w.shape) for w in weights]
-        reason = re.sub(r"\{\{.*?\}\}\s*", "", str(err).splitlines()[0])[:300]  # drop TF's op-location prefix
-        fail(f"generate_network(x de forma {tuple(np.shape(x))}, pesos {shapes}, layers={list(layers)}) falla: "
-             f"{type(err).__name__}: {reason}",
-             f"generate_network(x shaped {tuple(np.shape(x))}, weights {shapes}, layers={list(layers)}) fails: "
-             f"{type(err).__name__}: {reason}",
-             cause_es="recorre `layers` (no la lista del curso) y usa weights[i], biases[i] para la capa i; "
-                      "la última capa usa weights[len(layers) - 1] tras aplanar a su número de filas.",
-             cause_en="walk through `layers` (not the course's list) and use weights[i], biases[i] for layer i; "
-                      "the last layer uses weights[len(layers) - 1] after flattening to its number of rows.")
+    except LearnerError as err:
+        code = " ".join(frame[3] for frame in err.frames)
+        if list(layers) != COURSE_LAYERS and HARD_CODED.search(code):
+            raise Feedback(failures.learner_error(err) + "\n" + t(
+                "Causa probable: tu código usa la lista del curso [1, 1, 2, 2]; recorre el `layers` que recibes.",
+                "Likely cause: your code uses the course's list [1, 1, 2, 2]; walk through the `layers` you are given.")) \
+                from None
+        raise
+
+
+def parameters(gn, **kwargs):
+    """(weights, biases) from init_parameters, checked to be two lists before anything else."""
+    result = gn.init_parameters(**kwargs)
+    if not isinstance(result, (tuple, list)) or len(result) != 2 or not all(isinstance(r, (list, tuple)) for r in result):
+        fail(f"init_parameters debe devolver (weights, biases), dos listas; devolvió {describe_value(result)}.",
+             f"init_parameters must return (weights, biases), two lists; it returned {describe_value(result)}.",
+             cause_es="return weights, biases   # dos listas de 4 tf.Variable",
+             cause_en="return weights, biases   # two lists of 4 tf.Variables")
+    return result
+
+
+def is_softmax(logits) -> bool:
+    """Whether an output looks like probabilities: every row in [0, 1] and summing to 1."""
+    logits = np.asarray(logits, np.float64)
+    return logits.ndim == 2 and logits.shape[1] > 1 and bool(
+        np.all((logits >= 0) & (logits <= 1)) and np.allclose(logits.sum(axis=1), 1, atol=1e-4))
+
+
+SOFTMAX_CAUSE = ("la salida parece una probabilidad (cada fila suma 1): la red devuelve logits, sin tf.nn.softmax; "
+                 "la softmax va dentro de la pérdida (paso 7).",
+                 "the output looks like probabilities (each row sums to 1): the network returns logits, with no "
+                 "tf.nn.softmax; the softmax belongs inside the loss (step 7).")
 
 
 # --- init_parameters --------------------------------------------------------------------------
 
 def test_init_parameters_gives_the_four_weight_shapes_of_the_course(gn):
-    weights, biases = gn.init_parameters(seed=0)
+    weights, biases = parameters(gn, seed=0)
     if len(weights) != 4 or len(biases) != 4:
         fail(f"init_parameters debe devolver 4 pesos y 4 sesgos; llegaron {len(weights)} y {len(biases)}.",
              f"init_parameters must return 4 weights and 4 biases; got {len(weights)} and {len(biases)}.")
     names = ["W0 (conv 1)", "W1 (conv 2)", "D1 (densa · dense)", "OUT (salida · output)"]
-    for name, w, shape in zip(names, weights, COURSE_SHAPES):
+    for index, (name, w, shape) in enumerate(zip(names, weights, COURSE_SHAPES)):
+        dense = index == 2
         expect_shape(w, shape, f"Peso {name}", f"Weight {name}",
-                     cause_es="tras dos poolings 28 → 14 → 7, la capa densa recibe 7·7·64 = 3136 valores y tiene 512 unidades.",
-                     cause_en="after two poolings 28 → 14 → 7 the dense layer receives 7·7·64 = 3136 values and has 512 units.")
+                     cause_es="tras dos poolings 28 → 14 → 7, la capa densa recibe 7·7·64 = 3136 valores y tiene 512 "
+                              "unidades." if dense else "",
+                     cause_en="after two poolings 28 → 14 → 7 the dense layer receives 7·7·64 = 3136 values and has "
+                              "512 units." if dense else "")
 
 
 def test_init_parameters_gives_one_bias_per_output_unit(gn):
-    weights, biases = gn.init_parameters(seed=0)
+    weights, biases = parameters(gn, seed=0)
     for i, (w, b) in enumerate(zip(weights, biases)):
         expect_shape(b, (w.shape[-1],), f"Sesgo {i}", f"Bias {i}",
                      cause_es="cada sesgo tiene un valor por filtro o unidad de salida: la última dimensión de su peso.",
@@ -121,7 +153,7 @@ def test_init_parameters_gives_one_bias_per_output_unit(gn):
 
 @pytest.mark.parametrize("n_output, expected", [(10, COURSE_PARAMETERS), (5, COURSE_PARAMETERS - 5 * 513)])
 def test_the_network_has_1_630_090_parameters_for_ten_classes_and_fewer_for_five(gn, n_output, expected):
-    weights, biases = gn.init_parameters(n_output=n_output, seed=0)
+    weights, biases = parameters(gn, n_output=n_output, seed=0)
     count = sum(int(np.prod(v.shape)) for v in list(weights) + list(biases))
     if count != expected:
         fail(f"Con n_output={n_output} la red debe tener {expected:,} parámetros y tiene {count:,}.",
@@ -131,7 +163,7 @@ def test_the_network_has_1_630_090_parameters_for_ten_classes_and_fewer_for_five
 
 
 def test_init_parameters_returns_trainable_tf_variables(gn):
-    weights, biases = gn.init_parameters(seed=0)
+    weights, biases = parameters(gn, seed=0)
     for i, v in enumerate(list(weights) + list(biases)):
         if not isinstance(v, tf.Variable) or not v.trainable:
             fail(f"El parámetro {i} es {type(v).__name__}; debe ser un tf.Variable entrenable.",
@@ -144,9 +176,9 @@ def test_init_parameters_returns_trainable_tf_variables(gn):
 
 
 def test_the_same_seed_gives_the_same_values_and_another_seed_others(gn):
-    first = gn.init_parameters(seed=7)[0]
-    again = gn.init_parameters(seed=7)[0]
-    other = gn.init_parameters(seed=8)[0]
+    first = parameters(gn, seed=7)[0]
+    again = parameters(gn, seed=7)[0]
+    other = parameters(gn, seed=8)[0]
     for i, (a, b, c) in enumerate(zip(first, again, other)):
         if not np.array_equal(to_numpy(a), to_numpy(b)):
             fail(f"Con la misma semilla el peso {i} cambia de una llamada a otra.",
@@ -159,7 +191,7 @@ def test_the_same_seed_gives_the_same_values_and_another_seed_others(gn):
 
 
 def test_initial_weights_are_random_and_small(gn):
-    weights, _ = gn.init_parameters(seed=0)
+    weights, _ = parameters(gn, seed=0)
     for i, w in enumerate(weights):
         values = to_numpy(w)
         if not np.all(np.isfinite(values)) or values.std() == 0:
@@ -187,14 +219,16 @@ def test_two_dense_layers_give_the_logits_computed_by_hand(gn):
     weights = [tf.Variable(w0), tf.Variable(w1)]
     biases = [tf.Variable([0, 0, -1], dtype=tf.float32), tf.Variable([0.5, 0], dtype=tf.float32)]
     logits = logits_of(gn, x, weights, biases, [2, 2])
-    relu_on_output = np.shape(logits) == (1, 2) and np.allclose(logits, [[2.5, 0.0]], atol=1e-4)
-    expect_close(logits, [[2.5, -4.0]], "Logits de la red [2, 2]", "Logits of the network [2, 2]",
-                 cause_es=("el −4 salió como 0: la capa de salida tiene ReLU; debe ser solo tf.matmul(x, W) + b."
-                           if relu_on_output else
-                           "la capa oculta es fully_connected (con ReLU) y la última es solo x·W + b, sin ReLU."),
-                 cause_en=("the −4 came out as 0: the output layer has a ReLU; it must be only tf.matmul(x, W) + b."
-                           if relu_on_output else
-                           "the hidden layer is fully_connected (with ReLU) and the last one only x·W + b, with no ReLU."))
+    expect_shape(logits, (1, 2), "Logits de la red [2, 2]", "Logits of the network [2, 2]")
+    cause = ("", "")
+    if np.allclose(logits, [[2.5, 0.0]], atol=1e-4):
+        cause = ("el −4 salió como 0: la capa de salida tiene ReLU; debe ser solo tf.matmul(x, W) + b.",
+                 "the −4 came out as 0: the output layer has a ReLU; it must be only tf.matmul(x, W) + b.")
+    elif is_softmax(logits):
+        cause = SOFTMAX_CAUSE
+    expect_close(logits, [[2.5, -4.0]], "Logits de la red [2, 2] (oculta relu([2, −3, 4]) = [2, 0, 4])",
+                 "Logits of the network [2, 2] (hidden relu([2, −3, 4]) = [2, 0, 4])",
+                 cause_es=cause[0], cause_en=cause[1])
 
 
 @pytest.mark.parametrize("input_shape", [(3, 784), (3, 28, 28, 1)], ids=["flat", "nhwc"])
@@ -211,13 +245,13 @@ def test_the_course_network_matches_a_numpy_forward_pass(gn):
     weights, biases = random_parameters(COURSE_SHAPES, seed=2)
     x = images(4, seed=2)
     logits = logits_of(gn, x, weights, biases, COURSE_LAYERS)
-    expect_close(logits, np_network(x, weights, biases, COURSE_LAYERS),
-                 "Logits de la red del curso [1, 1, 2, 2]", "Logits of the course network [1, 1, 2, 2]",
-                 atol=1e-3, rtol=1e-3,
-                 cause_es="cada código 1 es conv2d seguido de maxpool2d(k=2), cada 2 es fully_connected, en el orden de `layers` "
-                          "y con los pesos y sesgos de su misma posición.",
-                 cause_en="each code 1 is conv2d followed by maxpool2d(k=2), each 2 is fully_connected, in the order of `layers` "
-                          "and with the weights and biases at the same position.")
+    expected = np_network(x, weights, biases, COURSE_LAYERS)
+    cause = SOFTMAX_CAUSE if is_softmax(logits) else ("", "")
+    expect_close(logits, expected, "Logits de la red del curso [1, 1, 2, 2] (cada 1 es conv2d y maxpool2d(k=2), cada 2 "
+                 "fully_connected, con los pesos de su misma posición)",
+                 "Logits of the course network [1, 1, 2, 2] (each 1 is conv2d then maxpool2d(k=2), each 2 "
+                 "fully_connected, with the weights at the same position)",
+                 atol=1e-3, rtol=1e-3, cause_es=cause[0], cause_en=cause[1])
 
 
 @pytest.mark.parametrize("layers, shapes", [
@@ -229,18 +263,20 @@ def test_other_layer_lists_build_other_networks(gn, layers, shapes):
     weights, biases = random_parameters(shapes, seed=3)
     x = images(2, seed=3)
     logits = logits_of(gn, x, weights, biases, layers)
+    cause = SOFTMAX_CAUSE if is_softmax(logits) else ("", "")
     expect_close(logits, np_network(x, weights, biases, layers),
                  f"Logits de la red {layers}", f"Logits of the network {layers}", atol=1e-3, rtol=1e-3,
-                 cause_es="recorre `layers` (no la lista del curso escrita a mano); la última capa usa weights[len(layers) - 1] "
-                          "tras aplanar a su número de filas.",
-                 cause_en="walk through `layers` (not the course's list written by hand); the last layer uses "
-                          "weights[len(layers) - 1] after flattening to its number of rows.")
+                 cause_es=cause[0], cause_en=cause[1])
 
 
 def test_the_output_layer_has_no_relu(gn):
     weights, biases = random_parameters(COURSE_SHAPES, seed=4)
     biases[3].assign(tf.fill([10], -50.0))  # pushes every logit far below zero
     logits = logits_of(gn, images(2, seed=4), weights, biases, COURSE_LAYERS)
+    if is_softmax(logits):
+        fail("Con un sesgo de salida de −50 los logits deberían ser todos negativos, y son probabilidades.",
+             "With an output bias of −50 every logit should be negative, and they are probabilities.",
+             cause_es=SOFTMAX_CAUSE[0], cause_en=SOFTMAX_CAUSE[1])
     if np.any(logits >= 0):
         fail(f"Con un sesgo de salida de −50 todos los logits deberían ser negativos, pero el mayor es {logits.max():.3g}.",
              f"With an output bias of −50 every logit should be negative, but the largest is {logits.max():.3g}.",
@@ -291,6 +327,10 @@ def test_dropout_is_the_tf2_rate_of_units_dropped_and_survivors_are_scaled(gn, r
     weights, biases = exposing_network(units)
     logits = logits_of(gn, np.zeros((batch, 784), np.float32), weights, biases, [2, 2], drop_out=True, dropout=rate)
     expect_shape(logits, (batch, units), "Logits de la red de prueba", "Logits of the probe network")
+    if is_softmax(logits):
+        fail("Con drop_out=True la red de prueba devolvió probabilidades, no logits.",
+             "With drop_out=True the probe network returned probabilities, not logits.",
+             cause_es=SOFTMAX_CAUSE[0], cause_en=SOFTMAX_CAUSE[1])
     dropped = np.isclose(logits, 0.5, atol=1e-4)
     kept_value = 1 / (1 - rate) + 0.5
     kept = np.isclose(logits, kept_value, atol=1e-3)
@@ -320,3 +360,27 @@ def test_dropout_is_the_tf2_rate_of_units_dropped_and_survivors_are_scaled(gn, r
              f"(here the logit {kept_value:.4g}); got {odd:.4g}.",
              cause_es="tf.nn.dropout ya escala las supervivientes para que la media no cambie; no multipliques por una máscara a mano.",
              cause_en="tf.nn.dropout already scales the survivors so the mean does not change; do not multiply by a mask by hand.")
+
+
+def test_dropout_drops_only_the_last_hidden_layer_not_the_convolutions(gn):
+    # [1, 2, 2]: a convolution whose output is all ones, a dense layer averaging it (1 per unit), an
+    # identity output with bias 0.5. Dropout only before the output layer gives logits 0.5 (dropped)
+    # or 1 / (1 − rate) + 0.5 (kept); dropout also after the convolution makes the average wander.
+    rate, units = 0.5, 64
+    conv_w, conv_b = tf.Variable(tf.zeros([3, 3, 1, 2])), tf.Variable(tf.ones([2]))
+    dense_w = tf.Variable(tf.fill([14 * 14 * 2, units], 1 / (14 * 14 * 2)))
+    weights = [conv_w, dense_w, tf.Variable(tf.eye(units))]
+    biases = [conv_b, tf.Variable(tf.zeros([units])), tf.Variable(tf.fill([units], 0.5))]
+    logits = logits_of(gn, np.zeros((16, 784), np.float32), weights, biases, [1, 2, 2], drop_out=True, dropout=rate)
+    expect_shape(logits, (16, units), "Logits de la red de prueba [1, 2, 2]", "Logits of the probe network [1, 2, 2]")
+    allowed = np.isclose(logits, 0.5, atol=1e-3) | np.isclose(logits, 1 / (1 - rate) + 0.5, atol=1e-3)
+    if not allowed.all():
+        odd = logits[~allowed][0]
+        fail(f"Con drop_out=True en la red [1, 2, 2] un logit vale {odd:.4g}; solo podía valer 0.5 (unidad apagada) o "
+             f"{1 / (1 - rate) + 0.5:.4g} (conservada).",
+             f"With drop_out=True in the network [1, 2, 2] a logit is {odd:.4g}; it could only be 0.5 (dropped unit) or "
+             f"{1 / (1 - rate) + 0.5:.4g} (kept).",
+             cause_es="el dropout se aplica una sola vez, a la última capa oculta, justo antes de la de salida; no tras "
+                      "cada convolución.",
+             cause_en="dropout is applied once, to the last hidden layer, right before the output layer; not after "
+                      "every convolution.")

@@ -19,16 +19,19 @@ COURSE_PARAMETERS = 1_630_090
 EXPECTED = [
     ("Reshape", {"target_shape": (28, 28, 1)}),
     ("Conv2D", {"filters": 32, "kernel_size": (3, 3), "strides": (1, 1), "padding": "same", "activation": "relu"}),
-    ("MaxPooling2D", {"pool_size": (2, 2), "strides": (2, 2), "padding": "same"}),
+    ("MaxPooling2D", {"pool_size": (2, 2), "strides": (2, 2)}),
     ("Conv2D", {"filters": 64, "kernel_size": (3, 3), "strides": (1, 1), "padding": "same", "activation": "relu"}),
-    ("MaxPooling2D", {"pool_size": (2, 2), "strides": (2, 2), "padding": "same"}),
+    ("MaxPooling2D", {"pool_size": (2, 2), "strides": (2, 2)}),
     ("Flatten", {}),
     ("Dense", {"units": 512, "activation": "relu"}),
     ("Dense", {"units": 10, "activation": "linear"}),
 ]
+# Each layer's output (without the batch): pooling 28 → 14 → 7 is the same with 'same' and 'valid'
+# padding (even sizes), so either is accepted; a 'valid' convolution changes the shapes.
+SHAPES = [(28, 28, 1), (28, 28, 32), (14, 14, 32), (14, 14, 64), (7, 7, 64), (3136,), (512,), (10,)]
 CAUSES = {
-    "padding": ("padding='same' en Conv2D y en MaxPooling2D: con 'valid' 28 → 26 y la capa densa ya no recibe 3136 valores.",
-                "padding='same' in Conv2D and in MaxPooling2D: with 'valid' 28 → 26 and the dense layer no longer gets 3136 values."),
+    "padding": ("padding='same' en las Conv2D: con 'valid' 28 → 26 y la capa densa ya no recibe 3136 valores.",
+                "padding='same' in the Conv2D layers: with 'valid' 28 → 26 and the dense layer no longer gets 3136 values."),
     "activation": ("ReLU en las convoluciones y en la densa oculta; la capa de salida sin activación: devuelve logits, "
                    "y la pérdida se calcula con from_logits=True.",
                    "ReLU on the convolutions and on the hidden dense layer; the output layer has no activation: it returns "
@@ -82,9 +85,24 @@ def check_layers(model, expected):
         for key, value in wanted.items():
             if attribute(layer, key) != value:
                 es, en = CAUSES.get(key, ("", ""))
+                if key == "activation" and attribute(layer, key) == "softmax":
+                    es, en = SOFTMAX_CAUSE
                 fail(f"Capa {position} ({name}): se esperaba {key}={value!r} y tiene {attribute(layer, key)!r}.",
                      f"Layer {position} ({name}): expected {key}={value!r}, it has {attribute(layer, key)!r}.",
                      cause_es=es, cause_en=en)
+    shapes = [tuple(int(d) for d in layer.output.shape[1:]) for layer in got if layer.name != "dropout" and
+              type(layer).__name__ != "Dropout"]
+    wanted_shapes = SHAPES[:-1] + [(expected[-1][1].get("units", 10),)]
+    for position, (shape, wanted) in enumerate(zip(shapes, wanted_shapes)):
+        if shape != wanted:
+            fail(f"La salida de la capa {position} tiene forma {shape}; en la red del curso es {wanted}.",
+                 f"The output of layer {position} has shape {shape}; in the course network it is {wanted}.")
+
+
+SOFTMAX_CAUSE = ("la capa de salida tiene activation='softmax': el modelo devuelve logits (Dense(n_output) sin "
+                 "activación) y la pérdida los toma con from_logits=True (paso 10).",
+                 "the output layer has activation='softmax': the model returns logits (Dense(n_output) with no "
+                 "activation) and the loss takes them with from_logits=True (step 10).")
 
 
 def test_build_model_returns_a_keras_model(km):
@@ -104,9 +122,8 @@ def test_no_dropout_layer_without_a_rate(km):
     check_layers(built(km, dropout=None), EXPECTED)
 
 
-@pytest.mark.parametrize("n_output", [10, 5])
-def test_the_model_takes_flat_images_and_returns_n_output_logits(km, n_output):
-    model = built(km, n_output=n_output)
+def check_input(model, n_output):
+    """The model takes (batch, 784) rows and gives (batch, n_output); checked before calling it."""
     if tuple(model.input_shape) != (None, 784):
         fail(f"Forma de entrada del modelo: se esperaba (None, 784) y es {model.input_shape}.",
              f"Model input shape: expected (None, 784), it is {model.input_shape}.",
@@ -117,6 +134,12 @@ def test_the_model_takes_flat_images_and_returns_n_output_logits(km, n_output):
              f"Model output shape: expected (None, {n_output}), it is {model.output_shape}.",
              cause_es="la última capa es Dense(n_output) con el n_output recibido.",
              cause_en="the last layer is Dense(n_output) with the n_output given.")
+
+
+@pytest.mark.parametrize("n_output", [10, 5])
+def test_the_model_takes_flat_images_and_returns_n_output_logits(km, n_output):
+    model = built(km, n_output=n_output)
+    check_input(model, n_output)
     logits = to_numpy(model(np.zeros((2, 784), np.float32)))
     expect_shape(logits, (2, n_output), "Logits de 2 imágenes", "Logits of 2 images")
 
@@ -143,7 +166,7 @@ def copy_tf_parameters(model, weights, biases):
     for layer, w, b in zip(trainable, weights, biases):
         shapes = [tuple(v.shape) for v in layer.get_weights()]
         if shapes != [tuple(w.shape), tuple(b.shape)]:
-            fail(f"La capa {layer.name} tiene pesos {shapes}; el paso equivalente de la red de TensorFlow tiene "
+            fail(f"La capa {layer.name} tiene pesos {shapes}; la capa equivalente de la red de TensorFlow tiene "
                  f"{[tuple(w.shape), tuple(b.shape)]}.",
                  f"Layer {layer.name} holds weights {shapes}; the matching step of the TensorFlow network holds "
                  f"{[tuple(w.shape), tuple(b.shape)]}.",
@@ -169,6 +192,7 @@ def test_with_the_same_weights_keras_and_tensorflow_give_the_same_logits(km, ref
     for b in biases:
         b.assign(rng.normal(0, 0.1, b.shape).astype(np.float32))
     model = built(km, dropout=dropout)
+    check_input(model, 10)
     copy_tf_parameters(model, weights, biases)
     x = rng.uniform(0, 1, (8, 784)).astype(np.float32)
     expected = to_numpy(gn.generate_network(tf.constant(x), weights, biases, [1, 1, 2, 2]))
@@ -185,6 +209,6 @@ def test_with_the_same_weights_keras_and_tensorflow_give_the_same_logits(km, ref
              f"With the same weights the logits of Keras and of the TensorFlow network (step 6) differ by up to {worst:.3g} "
              f"(1e-5 allowed); first image: Keras {first(got)}…, TensorFlow {first(expected)}….",
              cause_es="las dos redes deben hacer lo mismo capa a capa: padding 'same' en convolución y pooling, pooling 2 × 2 "
-                      "de paso 2, ReLU en las ocultas, nada en la salida, y el Dropout solo activo al entrenar.",
+                      "con salto 2, ReLU en las ocultas, nada en la salida, y el Dropout solo activo al entrenar.",
              cause_en="both networks must do the same layer by layer: 'same' padding in convolution and pooling, 2 × 2 pooling "
                       "with stride 2, ReLU on the hidden layers, nothing on the output, and Dropout active only in training.")

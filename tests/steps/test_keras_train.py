@@ -136,6 +136,19 @@ class BatchCounter(keras.callbacks.Callback):
         self.batches += 1
 
 
+class EpochWatcher(keras.callbacks.Callback):
+    """At the end of every epoch: the logs fit reported, and the test set evaluated with the
+    weights the model had right then (a callback like EarlyStopping may restore others later)."""
+
+    def __init__(self, test_X, test_y):
+        super().__init__()
+        self.test_X, self.test_y, self.epochs = test_X, test_y, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        measured = self.model.evaluate(self.test_X, self.test_y, batch_size=BATCH, verbose=0, return_dict=True)
+        self.epochs.append((dict(logs or {}), measured))
+
+
 _RUNS = {}
 
 
@@ -152,10 +165,10 @@ def small_run(kt):
         model.compile(optimizer=keras.optimizers.Adam(0.01),
                       loss=keras.losses.CategoricalCrossentropy(from_logits=True),
                       metrics=[keras.metrics.CategoricalAccuracy(name="accuracy")])
-        counter = BatchCounter()
+        counter, watcher = BatchCounter(), EpochWatcher(data[2], data[3])
         try:
-            history = kt.train_model(model, data, EPOCHS, BATCH, callbacks=[counter], verbose=0)
-            _RUNS[key] = (history, model, data, counter)
+            history = kt.train_model(model, data, EPOCHS, BATCH, callbacks=[counter, watcher], verbose=0)
+            _RUNS[key] = (history, model, data, counter, watcher)
         except Exception as err:  # every test of the run reports the same failure
             _RUNS[key] = err
     if isinstance(_RUNS[key], Exception):
@@ -206,16 +219,25 @@ def test_the_training_loss_falls(kt):
 
 
 def test_the_test_set_is_the_validation_data(kt):
-    history, model, (train_X, train_y, test_X, test_y), _ = small_run(kt)
-    curves = history_of(small_run(kt))
-    final = model.evaluate(test_X, test_y, batch_size=BATCH, verbose=0, return_dict=True)
-    got = [float(curves.get("val_loss", [np.nan])[-1]), float(curves.get("val_accuracy", [np.nan])[-1])]
-    expected = [float(final["loss"]), float(final["accuracy"])]
+    history = history_of(small_run(kt))
+    watcher = small_run(kt)[4]
+    if "val_loss" not in history:
+        fail(f"history.history no tiene val_loss (tiene {sorted(history)}): no hubo validación.",
+             f"history.history has no val_loss (it has {sorted(history)}): there was no validation.",
+             cause_es="pasa validation_data=(test_X, test_y) a model.fit.",
+             cause_en="pass validation_data=(test_X, test_y) to model.fit.")
+    if not watcher.epochs:
+        fail("Los callbacks que recibe train_model no se llamaron al final de ninguna época.",
+             "The callbacks train_model is given were not called at the end of any epoch.",
+             cause_es="pasa callbacks=callbacks a model.fit.", cause_en="pass callbacks=callbacks to model.fit.")
+    logs, measured = watcher.epochs[-1]
+    got = [float(logs.get("val_loss", np.nan)), float(logs.get("val_accuracy", np.nan))]
+    expected = [float(measured["loss"]), float(measured["accuracy"])]
     if not np.allclose(got, expected, rtol=1e-3, atol=1e-5):
-        fail(f"(val_loss, val_accuracy) de la última época = ({got[0]:.4f}, {got[1]:.4f}), pero model.evaluate(test_X, test_y) "
-             f"da ({expected[0]:.4f}, {expected[1]:.4f}): la validación no se hizo sobre el conjunto de test.",
-             f"(val_loss, val_accuracy) of the last epoch = ({got[0]:.4f}, {got[1]:.4f}), but model.evaluate(test_X, test_y) "
-             f"gives ({expected[0]:.4f}, {expected[1]:.4f}): validation did not use the test set.",
+        fail(f"(val_loss, val_accuracy) de la última época = ({got[0]:.4f}, {got[1]:.4f}), pero el conjunto de test con "
+             f"los pesos de esa época da ({expected[0]:.4f}, {expected[1]:.4f}): la validación no se hizo sobre el test.",
+             f"(val_loss, val_accuracy) of the last epoch = ({got[0]:.4f}, {got[1]:.4f}), but the test set with that "
+             f"epoch's weights gives ({expected[0]:.4f}, {expected[1]:.4f}): validation did not use the test set.",
              cause_es="validation_data=(test_X, test_y): la validación es el conjunto de test, no el de entrenamiento "
                       "ni una parte de él (validation_split).",
              cause_en="validation_data=(test_X, test_y): validation is the test set, not the training set "

@@ -51,7 +51,7 @@ def check_shape(got, x, k):
         cause_en = (f"did you use padding='VALID'? With 'SAME' a side of {h} gives {expected[1]} (rounded up); "
                     f"'VALID' gives {got_shape[1]} and drops the border.")
     elif got_shape in ((n, h, w, c), (n, h - k + 1, w - k + 1, c)):
-        cause_es = "la ventana avanza de 1 en 1: el paso (strides) también es k, para que las ventanas no se solapen."
+        cause_es = "la ventana avanza de 1 en 1: el salto (strides) también es k, para que las ventanas no se solapen."
         cause_en = "the window moves 1 pixel at a time: the stride is k too, so windows do not overlap."
     elif k != 2 and got_shape == (n, -(-h // 2), -(-w // 2), c):
         cause_es = f"se usó k = 2 en vez del k recibido ({k}): usa el parámetro k en ksize y strides."
@@ -89,9 +89,7 @@ def test_2x2_pooling_of_a_4x4_grid_keeps_the_maximum_of_each_window(load_step):
 ])
 def test_height_and_width_are_divided_by_k_rounding_up(load_step, size, k, expected):
     x = np.ones((2, size, size, 3), np.float32)
-    got = run_maxpool2d(load_step, x, k)
-    check_shape(got, x, k)
-    assert got.shape[1:3] == (expected, expected)
+    check_shape(run_maxpool2d(load_step, x, k), x, k)   # (2, expected, expected, 3)
 
 
 def test_k_defaults_to_2(load_step):

@@ -1,7 +1,9 @@
 """Step 2 · plot_image: one image on its subplot, titled with its class name.
 
 The image arrives flattened (784 values) and is drawn as 28 × 28; the label is a class number or a
-one-hot row; `location` is a 3-digit number (121) or a tuple (1, 2, 1). Drawn off-screen (Agg).
+one-hot row; `location` is a 3-digit number (121) or a tuple (1, 2, 1); `plt` is matplotlib.pyplot
+or a Figure — the notebooks pass a Figure, `kata train` passes pyplot — so every test runs with both.
+Drawn off-screen (Agg).
 """
 
 import matplotlib
@@ -17,13 +19,18 @@ import input_data  # noqa: E402
 from kata.feedback import expect_close, expect_shape, fail  # noqa: E402
 
 
-@pytest.fixture
-def plt():
-    """pyplot with one fresh, empty figure; every figure is closed afterwards."""
+@pytest.fixture(params=["pyplot", "figure"])
+def plt(request):
+    """What the learner's plot_image gets as `plt`: pyplot with one fresh, empty current figure, or
+    that Figure itself. Every figure is closed afterwards."""
     pyplot.close("all")
-    pyplot.figure()
-    yield pyplot
+    figure = pyplot.figure()
+    yield pyplot if request.param == "pyplot" else figure
     pyplot.close("all")
+
+
+def figure_of(plt):
+    return plt if hasattr(plt, "add_subplot") else plt.gcf()
 
 
 def an_image(seed=0):
@@ -61,14 +68,30 @@ def drawn_image(axes):
     return np.asarray(images[-1].get_array())
 
 
-def check_title(axes, number):
+def check_title(axes, number, label=None):
+    """The title names class `number`; when it does not, the cause is read off the figure: the name
+    put elsewhere, argmax taken of an integer label, or another class's name."""
     name = input_data.LABELS[number]
     title = axes.get_title()
-    if name not in title:
-        fail(f"el título es {title!r}; debía contener el nombre de la clase {number}: {name!r}.",
-             f"the title is {title!r}; it should contain the name of class {number}: {name!r}.",
-             cause_es="input_data.LABELS[número] da el nombre; con una etiqueta one-hot el número es np.argmax(label).",
-             cause_en="input_data.LABELS[number] gives the name; for a one-hot label the number is np.argmax(label).")
+    if name in title:
+        return
+    cause_es = cause_en = ""
+    if name in axes.get_xlabel() or name in axes.get_ylabel():
+        cause_es, cause_en = (f"el nombre {name!r} está en la etiqueta de un eje, no en el título: axes.set_title(...).",
+                              f"the name {name!r} is in an axis label, not in the title: axes.set_title(...).")
+    elif label is not None and np.ndim(label) == 0 and number != 0 and input_data.LABELS[0] in title:
+        cause_es, cause_en = ("np.argmax de una etiqueta entera (un solo número) es siempre 0: usa la etiqueta tal cual "
+                              "cuando es un número (np.ndim(label) == 0) y np.argmax solo si es one-hot.",
+                              "np.argmax of an integer label (a single number) is always 0: use the label as it is "
+                              "when it is a number (np.ndim(label) == 0) and np.argmax only for a one-hot row.")
+    elif str(number) in title or any(other in title for other in input_data.LABELS.values()):
+        cause_es, cause_en = ("input_data.LABELS[número] da el nombre de la clase; con una etiqueta one-hot el número es "
+                              "np.argmax(label).",
+                              "input_data.LABELS[number] gives the class name; for a one-hot label the number is "
+                              "np.argmax(label).")
+    fail(f"el título es {title!r}; debía contener el nombre de la clase {number}: {name!r}.",
+         f"the title is {title!r}; it should contain the name of class {number}: {name!r}.",
+         cause_es=cause_es, cause_en=cause_en)
 
 
 def check_place(axes, rows, cols, index):
@@ -94,19 +117,18 @@ def test_an_ankle_boot_label_9_is_drawn_28x28_and_titled_ankle_boot(plt, load_st
                  cause_en="rebuild the image with np.reshape(data, size) before imshow.")
     transposed = np.allclose(pixels, data.reshape(28, 28).T)
     expect_close(pixels, data.reshape(28, 28), "la imagen dibujada", "the drawn image",
-                 cause_es="la imagen salió traspuesta (filas por columnas); no uses .T." if transposed
-                 else "dibuja los píxeles recibidos, solo cambiando su forma a size.",
-                 cause_en="the image came out transposed (rows for columns); do not use .T." if transposed
-                 else "draw the given pixels, only reshaped to size.")
-    check_title(axes, 9)
+                 cause_es="la imagen salió traspuesta (filas por columnas); no uses .T." if transposed else "",
+                 cause_en="the image came out transposed (rows for columns); do not use .T." if transposed else "")
+    check_title(axes, 9, 9)
 
 
-def test_returns_the_axes_it_drew_on_inside_the_current_figure(plt, load_step):
+def test_returns_the_axes_it_drew_on_inside_the_figure_it_was_given(plt, load_step):
     axes = draw(plt, load_step, an_image(1), 3)
-    if axes not in plt.gcf().axes:
-        fail("los Axes devueltos no están en la figura actual.", "the returned Axes are not in the current figure.",
-             cause_es="usa plt.subplot(location) sobre la figura que te pasan; no crees una figura nueva.",
-             cause_en="use plt.subplot(location) on the figure you were given; do not create a new one.")
+    if axes not in figure_of(plt).axes:
+        fail("los Axes devueltos no están en la figura que recibió plot_image.",
+             "the returned Axes are not in the figure plot_image was given.",
+             cause_es="crea el subplot en `plt` (plt.subplot, o plt.add_subplot si es una Figure); no crees una figura nueva.",
+             cause_en="create the subplot on `plt` (plt.subplot, or plt.add_subplot for a Figure); do not create a new figure.")
 
 
 @pytest.mark.parametrize("number", [0, 4, 8])
@@ -116,7 +138,7 @@ def test_title_names_the_class_of_a_one_hot_label(plt, load_step, number):
 
 @pytest.mark.parametrize("number", [1, 6])
 def test_title_names_the_class_of_an_integer_label(plt, load_step, number):
-    check_title(draw(plt, load_step, an_image(number), number), number)
+    check_title(draw(plt, load_step, an_image(number), number), number, number)
 
 
 @pytest.mark.parametrize("location, place", [(223, (2, 2, 3)), (132, (1, 3, 2)), (111, (1, 1, 1))])
@@ -127,6 +149,18 @@ def test_a_three_digit_location_places_the_subplot(plt, load_step, location, pla
 @pytest.mark.parametrize("location", [(2, 3, 5), (1, 2, 2)])
 def test_a_tuple_location_places_the_subplot(plt, load_step, location):
     check_place(draw(plt, load_step, an_image(), 7, location), *location)
+
+
+def test_a_grid_drawn_as_kata_train_draws_its_samples(plt, load_step):
+    # kata train: plot_image(plt, image, int(class), (28, 28), (rows, cols, i + 1)) for each sample.
+    numbers = [9, 0, 3, 7, 2, 5]
+    for index, number in enumerate(numbers):
+        axes = draw(plt, load_step, an_image(index), int(number), (2, 3, index + 1))
+        check_place(axes, 2, 3, index + 1)
+        check_title(axes, number, number)
+    if len(figure_of(plt).axes) != len(numbers):
+        fail(f"tras {len(numbers)} llamadas la figura tiene {len(figure_of(plt).axes)} subplots; cada llamada añade uno.",
+             f"after {len(numbers)} calls the figure has {len(figure_of(plt).axes)} subplots; each call adds one.")
 
 
 def test_two_images_side_by_side_keep_their_own_pixels_and_titles(plt, load_step):

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from kata.feedback import fail  # noqa: E402
-from kata.worker import OutputFile  # noqa: E402
+from kata.worker import OutputFile, last_call  # noqa: E402
 
 TRAIN = [2.0, 1.2, 0.8, 0.6, 0.5]
 TEST = [2.1, 1.5, 1.3, 1.35, 1.4]
@@ -55,30 +55,59 @@ def figure_of(pr, *args, **kwargs):
     return fig
 
 
+TRAIN_WORDS = ("train", "entren")
+TEST_WORDS = ("test", "prueba", "val")     # here the test set is the validation data (step 10)
+
+
+def legend_entries(ax) -> list:
+    """[(text, Line2D)] of the legend: each entry's text with the line it stands for. Labels may be
+    given to the lines (label=…, then legend()) or to the legend itself (legend(["train", "test"]));
+    matplotlib draws each entry's handle as a copy of its line, so the copy is matched to the line
+    by its look (colour, style, marker), in order."""
+    legend = ax.get_legend()
+    if legend is None:
+        return []
+    lines, entries = list(ax.get_lines()), []
+    for text, handle in zip(legend.get_texts(), legend.legend_handles):
+        look = (getattr(handle, "get_color", lambda: None)(), getattr(handle, "get_linestyle", lambda: None)(),
+                getattr(handle, "get_marker", lambda: None)())
+        match = next((line for line in lines if (line.get_color(), line.get_linestyle(), line.get_marker()) == look),
+                     None)
+        if match is not None:
+            lines.remove(match)
+            entries.append((text.get_text(), match))
+    return entries
+
+
 def curves_by_role(fig):
-    """{'train': Line2D, 'test': Line2D} found through the legend labels."""
+    """{'train': Line2D, 'test': Line2D} found through the legend's entries."""
     ax = fig.axes[0]
-    lines = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
     if len(ax.get_lines()) < 2:
         fail(f"La figura tiene {len(ax.get_lines())} línea(s); se esperaban dos: entrenamiento y test.",
              f"The figure has {len(ax.get_lines())} line(s); two were expected: training and test.",
              cause_es="llama a ax.plot dos veces, una con los valores de entrenamiento y otra con los de test.",
              cause_en="call ax.plot twice, once with the training values and once with the test values.")
+    entries = legend_entries(ax)
     roles = {}
-    for line in lines:
-        label = line.get_label().lower()
-        if "train" in label or "entren" in label:
+    for text, line in entries:
+        label = text.lower()
+        if any(word in label for word in TRAIN_WORDS):
             roles.setdefault("train", line)
-        elif "test" in label or "prueba" in label:
+        elif any(word in label for word in TEST_WORDS):
             roles.setdefault("test", line)
-    if set(roles) != {"train", "test"} or ax.get_legend() is None:
+    if set(roles) != {"train", "test"}:
+        texts = [text for text, _ in entries]
+        no_legend = ax.get_legend() is None
         fail(f"Se esperaba una leyenda con una línea de entrenamiento (train/entrenamiento) y otra de test; "
-             f"las etiquetas son {[line.get_label() for line in ax.get_lines()]} y "
-             f"{'hay' if ax.get_legend() else 'no hay'} leyenda.",
-             f"Expected a legend with a training line (train/entrenamiento) and a test line; the labels are "
-             f"{[line.get_label() for line in ax.get_lines()]} and there is {'a' if ax.get_legend() else 'no'} legend.",
-             cause_es="pasa label='train …' y label='test …' a cada ax.plot y llama a ax.legend().",
-             cause_en="pass label='train …' and label='test …' to each ax.plot and call ax.legend().")
+             + ("no hay leyenda." if no_legend else f"la leyenda dice {texts}."),
+             f"Expected a legend with a training line (train/entrenamiento) and a test line; "
+             + ("there is no legend." if no_legend else f"the legend says {texts}."),
+             cause_es=("llama a ax.legend() tras dar label='train …' y label='test …' a cada ax.plot "
+                       "(o ax.legend(['train', 'test']))." if no_legend else
+                       "que el texto de cada línea diga cuál es: 'train'/'entrenamiento' y 'test'/'validación'."),
+             cause_en=("call ax.legend() after giving label='train …' and label='test …' to each ax.plot "
+                       "(or ax.legend(['train', 'test']))." if no_legend else
+                       "let each line's text say which it is: 'train'/'training' and 'test'/'validation'."))
     return roles
 
 
@@ -143,12 +172,14 @@ def test_a_path_saves_the_figure_as_a_png(pr, tmp_path):
              cause_en="save the finished figure with fig.savefig(path) (the format comes from the .png extension).")
 
 
-def test_no_file_is_written_without_a_path(pr, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_no_file_is_written_without_a_path(pr):
     figure_of(pr, TRAIN, TEST)
-    if list(tmp_path.iterdir()):
-        fail(f"Sin path, print_results escribió {[p.name for p in tmp_path.iterdir()]}.",
-             f"Without a path print_results wrote {[p.name for p in tmp_path.iterdir()]}.")
+    written = last_call().written
+    if written:
+        fail(f"Sin path, print_results escribió {written} en la carpeta de trabajo.",
+             f"Without a path print_results wrote {written} in the working folder.",
+             cause_es="guarda la figura solo si te dan path: if path is not None: fig.savefig(path).",
+             cause_en="save the figure only when given a path: if path is not None: fig.savefig(path).")
 
 
 def test_an_unrelated_current_figure_is_left_alone(pr):

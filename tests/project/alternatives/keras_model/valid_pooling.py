@@ -1,4 +1,6 @@
-"""Uses the default padding='valid' in the second pooling (7 → 3).
+"""MaxPooling2D with its default padding='valid': on the course's even sizes (28 → 14 → 7) it equals 'same'.
+
+(It used to be a mutant; real Keras code writes MaxPooling2D(2) almost everywhere, and here it is right.)
 """
 
 # Edits of solutions/ (its solution markers removed); each `old` must match exactly once.

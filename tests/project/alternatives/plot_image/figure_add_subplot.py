@@ -1,4 +1,4 @@
-"""Draws on plt.gcf().add_subplot and picks the name with a dict lookup of the label."""
+"""Draws with add_subplot on the figure (`plt` itself when it is one, else plt.gcf()) and picks the name with a dict lookup."""
 
 import numpy as np
 
@@ -6,7 +6,7 @@ import input_data
 
 
 def plot_image(plt, data, label, size, location):
-    figure = plt.gcf()
+    figure = plt if hasattr(plt, "add_subplot") else plt.gcf()
     where = tuple(location) if isinstance(location, (tuple, list)) else (location,)
     axes = figure.add_subplot(*where)
     label = np.asarray(label)
