@@ -6,10 +6,14 @@ later cells (and later steps: `from conv2d import conv2d`) import it by its plai
 `check_step(step_id)` runs the repository's own tests of that step against the saved module
 (earlier steps come from the reference solutions, as with pytest and `kata grade`) and raises an
 AssertionError with a short digest when any fails: the autograder then gives the cell 0 points.
+`check_hidden(step_id, source)` does the same with the instructor's hidden tests of that step,
+which the test cell's hidden-test block carries as text (a student's copy never has them).
 """
 
 import atexit
+import contextlib
 import importlib
+import io
 import shutil
 import sys
 import tempfile
@@ -66,6 +70,38 @@ def check_step(step_id: str) -> None:
                                f"run the answer cell of step '{step.id}' first (the one starting with "
                                f"%%kata_module {step.module})"))
     ok, text = verdict.summary(step, suite.run([step.id], impl=str(folder)))
+    if not ok:
+        raise AssertionError(text)
+    print(text)
+
+
+def check_hidden(step_id: str, source: str) -> None:
+    """Run the instructor's hidden tests of a step (the text of tests/hidden/test_<step>.py) on the
+    module its answer cell saved; AssertionError when any fails."""
+    import pytest
+
+    from kata import manifest, verdict
+    from kata.paths import find_root
+    from kata.suite import Recorder
+
+    step = manifest.get(step_id)
+    folder = setup()
+    root = find_root()
+    if "hidden" not in _STATE:
+        # A folder named `hidden`: the judge words its failures for learners, as for tests/hidden/.
+        _STATE["hidden"] = Path(tempfile.mkdtemp(prefix="kata-hidden-")) / "hidden"
+        _STATE["hidden"].mkdir()
+        # A package, as tests/hidden is: imported as hidden.test_<step>, apart from the public suite.
+        (_STATE["hidden"] / "__init__.py").write_text("", encoding="utf-8")
+        atexit.register(shutil.rmtree, _STATE["hidden"].parent, True)
+    test_file = _STATE["hidden"] / f"test_{step.id}.py"
+    test_file.write_text(source, encoding="utf-8")
+    sys.modules.pop(f"hidden.{test_file.stem}", None)      # a cell run again collects the file afresh
+    recorder = Recorder()
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main([str(test_file), f"--impl={folder}", "-q", "-p", "no:cacheprovider", "-p", "kata.judge",
+                     f"--rootdir={root}", "-c", str(root / "pyproject.toml")], plugins=[recorder])
+    ok, text = verdict.summary(step, recorder.outcomes)
     if not ok:
         raise AssertionError(text)
     print(text)

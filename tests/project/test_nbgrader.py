@@ -8,6 +8,7 @@ runs it with the current interpreter).
 
 import csv
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kata_dev.nbgrader_source import ASSIGNMENT, COURSE_DIR, notebook_files
+from kata_dev.nbgrader_source import ASSIGNMENT, COURSE_DIR, grade_id, notebook_files
 from kata import manifest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,6 +36,34 @@ def test_every_step_has_an_answer_cell_and_a_locked_test_cell_worth_its_points()
         tests = meta[f"{step.id}-tests"]
         assert tests["grade"] and tests["locked"] and tests["points"] == step.points
     assert sum(m.get("points", 0) for m in meta.values()) == sum(s.points for s in manifest.steps(REPO))
+
+
+def test_the_graded_cells_are_named_by_the_steps_number_and_title():
+    nb = json.loads(notebook_files(REPO)[SOURCE])
+    graded = [c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
+    assert graded == [grade_id(s) for s in manifest.steps(REPO)]
+    conv2d = manifest.get("conv2d", REPO)
+    assert grade_id(conv2d).startswith(f"{conv2d.number:02d}-capa-convolucional")
+
+
+def test_each_step_explains_itself_and_folds_its_hints_one_inside_the_other():
+    cells = {c["id"]: "".join(c["source"]) for c in json.loads(notebook_files(REPO)[SOURCE])["cells"]}
+    for step in manifest.steps(REPO):
+        text = cells[f"{step.id}-title"]
+        assert manifest.lesson(step, REPO).text("es").splitlines()[0] in text
+        outside = text.split("<details>", 1)[0]
+        assert not any(hint in outside for hint in step.hints("es") + step.hints("en")), step.id
+        opened = [text.index(f"<summary>Pista {n} · Hint {n}</summary>") for n in (1, 2, 3)]
+        assert opened == sorted(opened) and text.index(step.hints("es")[2]) > text.index("Pista 3")
+        assert text.count("<details>") == text.count("</details>") == len(step.hints("es"))
+
+
+def test_nbgrader_export_writes_into_the_course_folder_which_git_ignores():
+    config = (REPO / COURSE_DIR / "nbgrader_config.py").read_text()
+    assert 'c.ExportPlugin.to = os.path.join(c.CourseDirectory.root, "grades.csv")' in config
+    ignored = subprocess.run(["git", "check-ignore", f"{COURSE_DIR}/grades.csv", f"{COURSE_DIR}/gradebook.db"],
+                             cwd=REPO, capture_output=True, text=True)
+    assert ignored.stdout.split() == [f"{COURSE_DIR}/grades.csv", f"{COURSE_DIR}/gradebook.db"]
 
 
 def nbgrader(course: Path, *args):
@@ -84,8 +113,20 @@ def test_nbgrader_grades_solved_stub_and_one_wrong_step_submissions(tmp_path):
     submit(course, "ana", solved)
     submit(course, "bruno", {})
     submit(course, "carla", wrong)
-    nbgrader(course, "autograde", ASSIGNMENT)
+    graded = nbgrader(course, "autograde", ASSIGNMENT)
     nbgrader(course, "export", "--to", str(tmp_path / "grades.csv"))
+
+    # nbgrader puts the hidden tests back by overwriting their cells, and says so once per such
+    # cell and student; any other "has changed" would be real tampering.
+    hidden = {grade_id(manifest.get(p.stem.removeprefix("test_"), REPO))
+              for p in (REPO / "tests" / "hidden").glob("test_*.py")}
+    changed = set(re.findall(r"Attribute 'checksum' for cell (\S+) has changed", graded.stdout + graded.stderr))
+    assert changed == hidden
+    assert (graded.stdout + graded.stderr).count("has changed") == 3 * len(hidden)
+    ana = json.loads((course / "autograded" / "ana" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    ran = {c["id"]: "".join(o.get("text", "") for o in c.get("outputs", [])) for c in ana["cells"]}
+    for step_id in (p.stem.removeprefix("test_") for p in (REPO / "tests" / "hidden").glob("test_*.py")):
+        assert ran[f"{step_id}-tests"].count(f"✓ {step_id}") == 2, ran[f"{step_id}-tests"]   # public and hidden
 
     with open(tmp_path / "grades.csv", newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
