@@ -17,9 +17,9 @@ from kata.suite import SUITE_FOLDERS, step_of  # noqa: E402
 ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["kata.judge"]
 
-# Mutants and alternatives are whole step modules that the proof tests load on purpose; pytest
+# Mutants, alternatives and the corpus are whole step modules that the proof tests load on purpose; pytest
 # must never collect them as tests, whatever their names.
-collect_ignore_glob = ["tests/project/mutants/*", "tests/project/alternatives/*"]
+collect_ignore_glob = ["tests/project/mutants/*", "tests/project/alternatives/*", "tests/project/corpus/*"]
 
 
 def pytest_configure(config):

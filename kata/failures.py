@@ -91,6 +91,11 @@ KNOWN_ERRORS = (
     (("DataLoadError",), r"validation_size",
      "load_data debe pasar su validation_size a input_data.read_data_sets(data_dir, validation_size=validation_size).",
      "load_data must pass its validation_size on: input_data.read_data_sets(data_dir, validation_size=validation_size)."),
+    (("InvalidArgumentError",), r"Input to reshape is a tensor with \d+ values, but the requested shape requires a multiple",
+     "el tf.reshape pide un tamaño fijo que no es el de esta entrada: aplana a las filas del peso, "
+     "tf.reshape(x, [-1, w.shape[0]]), sin escribir el número a mano.",
+     "the tf.reshape asks for a fixed size that is not this input's: flatten to the weight's rows, "
+     "tf.reshape(x, [-1, w.shape[0]]), without writing the number by hand."),
     (("InvalidArgumentError", "ValueError"), r"Matrix size-incompatible|must be 2-dimensional|Dimensions must be equal",
      "una multiplicación de matrices recibió formas que no encajan: aplana antes con tf.reshape(x, [-1, w.shape[0]]).",
      "a matrix product got shapes that do not fit: flatten first with tf.reshape(x, [-1, w.shape[0]])."),

@@ -8,12 +8,13 @@ COMMAND_MODULES = (
     "kata_dev.commands.release",    # release
     "kata_dev.commands.grade",      # grade
     "kata_dev.commands.check",      # check (the kata proves itself)
+    "kata_dev.commands.messages",   # messages (every mutant's first message, for review)
     "kata_dev.commands.bench",      # bench
 )
 
 
 def register(sub) -> None:
-    dev = sub.add_parser("dev", help="instructor and maintainer commands: build, release, grade, check, bench",
+    dev = sub.add_parser("dev", help="instructor and maintainer commands: build, release, grade, check, messages, bench",
                          description="Commands for instructors and maintainers of the kata (not in a student release).")
     commands = dev.add_subparsers(dest="dev_command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

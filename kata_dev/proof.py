@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "tests" / "project"
-KINDS = ("mutants", "alternatives")
+KINDS = ("mutants", "alternatives", "corpus")
 MARK = "@@proof "  # prefix of the driver's JSON lines, so stray prints cannot confuse the parent
 DRIVER_TIMEOUT_S = 1200
 
@@ -182,9 +182,9 @@ class DriverRun:
         return self.results[key]
 
 
-def drive(*args) -> DriverRun:
-    """Run this file as a child process with `args`; parse its JSON lines."""
-    env = {**os.environ, "KATA_LANG": "en", "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg",
+def drive(*args, lang="en") -> DriverRun:
+    """Run this file as a child process with `args` (messages in `lang`); parse its JSON lines."""
+    env = {**os.environ, "KATA_LANG": lang, "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg",
            "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("KATA_ROOT", None)
     try:
@@ -207,8 +207,9 @@ def _parse(stdout: str) -> dict:
 
 @functools.lru_cache(maxsize=None)
 def variant_results(kind: str) -> DriverRun:
-    """All variants of `kind`, run once per test session. Mutants stop at their first failure."""
-    return drive("variants", kind, *(["--stop-first"] if kind == "mutants" else []))
+    """All variants of `kind`, run once per test session. Mutants and the corpus stop at their first
+    failure (for the corpus, the first message is the one that matters)."""
+    return drive("variants", kind, *(["--stop-first"] if kind in ("mutants", "corpus") else []))
 
 
 @functools.lru_cache(maxsize=None)
@@ -282,6 +283,49 @@ def alternative_problem(alternative: Variant, result: dict):
     return None
 
 
+def expected_phrase(case: Variant):
+    """A corpus case's EXPECT: the phrase its first failure must hold, or None for a correct way."""
+    for node in ast.parse(case.path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EXPECT"]:
+            return ast.literal_eval(node.value)
+    raise ValueError(f"{case.path}: a corpus case needs EXPECT = 'a phrase of its first message' (or None)")
+
+
+def corpus_problem(case: Variant, result: dict):
+    """A correct case passes its whole suite; a wrong one fails, and its first message names its mistake."""
+    phrase = expected_phrase(case)
+    if phrase is None:
+        return alternative_problem(case, result)
+    failed = [t for t in result["tests"] if t["status"] != "passed"]
+    if _ran(case.name, result) or not failed:
+        return _ran(case.name, result) or f"{case.name} ({case.idea}) passed although it is wrong:\n{describe(result)}"
+    if phrase not in failed[0]["message"]:
+        return (f"{case.name}: the first message a learner reads does not say {phrase!r}:\n"
+                f"{_indent(failed[0]['message'])}")
+    return None
+
+
+def verdicts(run: DriverRun) -> dict:
+    """{key: ((test, status), ...)} of one driver run: what must not change from run to run."""
+    return {key: tuple((t["test"], t["status"]) for t in result["tests"]) + tuple(result["collect_errors"][:1])
+            for key, result in run.results.items()}
+
+
+def nondeterministic(rounds: int, log=print) -> list:
+    """Run every suite on the solutions, and every mutant and alternative, `rounds` times, each round
+    in fresh processes; the variants whose verdicts were not the same every time."""
+    runs = {}
+    for number in range(1, rounds + 1):
+        log(f"round {number}/{rounds} …")
+        for name, make in (("solutions", lambda: drive("suites", "solutions")),
+                           ("mutants", lambda: drive("variants", "mutants")),
+                           ("alternatives", lambda: drive("variants", "alternatives"))):
+            for key, verdict in verdicts(make()).items():
+                runs.setdefault(f"{name}: {key}", []).append(verdict)
+    return [f"{key}: the verdicts differ between runs ({len(set(found))} different outcomes in {len(found)} runs)"
+            for key, found in sorted(runs.items()) if len(set(found)) > 1 or len(found) != rounds]
+
+
 def disproved(root=None, log=print) -> list:
     """Run every proof (stubs, solutions, mutants, alternatives); the problems found, if any."""
     from kata import manifest
@@ -291,7 +335,7 @@ def disproved(root=None, log=print) -> list:
         log(f"running every suite on {impl}/ …")
         run = suite_results(impl)
         found += [judge(step, run.result(step.id)) for step in manifest.steps(ROOT) if suite_path(step.id).is_file()]
-    for kind, judge in (("mutants", mutant_problem), ("alternatives", alternative_problem)):
+    for kind, judge in (("mutants", mutant_problem), ("alternatives", alternative_problem), ("corpus", corpus_problem)):
         log(f"running the {kind} …")
         run = variant_results(kind)
         found += [judge(variant, run.result(variant.name)) for variant in variants(kind)]

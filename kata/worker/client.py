@@ -86,7 +86,8 @@ class LearnerError(Exception):
     """An exception raised by the learner's code, rebuilt here from its description."""
 
     def __init__(self, description: dict, call=None):
-        super().__init__(description.get("message", ""))
+        # Exception's own __init__, not the mixed-in class's (tf.errors.OpError wants node_def, op, message).
+        Exception.__init__(self, description.get("message", ""))
         self.description = description
         self.call = call
 

@@ -8,6 +8,9 @@ def register(sub):
                                      "hints, mutants and alternative, and every file names a real step")
     p.add_argument("--prove", action="store_true",
                    help="also run the suites: every stub fails, every mutant is rejected, every alternative passes")
+    p.add_argument("--repeat", type=int, default=0, metavar="N",
+                   help="also run the solutions, every mutant and every alternative N times (fresh processes) and "
+                        "report any test whose verdict changes (slow: a few minutes per round)")
     p.set_defaults(func=run_check)
 
 
@@ -25,8 +28,15 @@ def run_check(args) -> int:
         found = proof.disproved(root, log=lambda line: print(line, flush=True))
         for problem in found:
             print(f"✗ {problem}")
+    if args.repeat > 1 and not found:
+        from kata_dev import proof
+
+        found = proof.nondeterministic(args.repeat, log=lambda line: print(line, flush=True))
+        for problem in found:
+            print(f"✗ {problem}")
     if found:
         print(f"{len(found)} problem(s)", file=sys.stderr)
         return 1
-    print("✓ the kata is whole" + (" and every proof holds" if args.prove else ""))
+    print("✓ the kata is whole" + (" and every proof holds" if args.prove else "")
+          + (f" and gives the same verdicts {args.repeat} times" if args.repeat > 1 else ""))
     return 0
