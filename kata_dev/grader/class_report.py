@@ -228,12 +228,27 @@ def report_markdown(results: list, rates: list, pairs: list, compared: int) -> s
     return "\n".join(lines) + "\n"
 
 
+def _remembered(folder: Path, code: dict, students: set) -> dict:
+    """Each student's own code as compared: this run's, else the one an earlier run kept in
+    report/own_code/ (a student graded earlier and not handed in again is still compared)."""
+    keep = folder / "own_code"
+    keep.mkdir(exist_ok=True)
+    for student, text in code.items():
+        write_atomic(keep / f"{student}.py", text)
+    known = dict(code)
+    for path in sorted(keep.glob("*.py")):
+        if path.stem in students and path.stem not in known:
+            known[path.stem] = path.read_text(encoding="utf-8")
+    return known
+
+
 def write(out_dir, results: list, steps, code: dict, shared: set) -> dict:
     """Write the whole report; returns its numbers (summary, rates, pairs) for the caller."""
     folder = Path(out_dir) / REPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
     rates = step_rates(results, steps)
     own = {k: own_code(v, shared) for k, v in code.items()}
+    own = _remembered(folder, own, {r["student_id"] for r in results})
     own = {k: v for k, v in own.items() if len(v) >= MIN_OWN_CHARACTERS}
     pairs, html = similar_pairs(own)
     if html:
