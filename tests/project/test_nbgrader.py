@@ -124,7 +124,7 @@ def test_nbgrader_grades_solved_stub_and_one_wrong_step_submissions(tmp_path):
     assert changed == hidden
     assert (graded.stdout + graded.stderr).count("has changed") == 3 * len(hidden)
     ana = json.loads((course / "autograded" / "ana" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
-    ran = {c["id"]: "".join(o.get("text", "") for o in c.get("outputs", [])) for c in ana["cells"]}
+    ran = {c["id"]: "".join("".join(o.get("text", "")) for o in c.get("outputs", [])) for c in ana["cells"]}
     for step_id in (p.stem.removeprefix("test_") for p in (REPO / "tests" / "hidden").glob("test_*.py")):
         assert ran[f"{step_id}-tests"].count(f"✓ {step_id}") == 2, ran[f"{step_id}-tests"]   # public and hidden
 
