@@ -6,7 +6,7 @@ The judge (`kata.judge`) turns every failing test of a step suite into `message(
 """
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from kata.feedback import Feedback
 from kata.i18n import t
@@ -16,9 +16,23 @@ MAX_MESSAGE = 600        # characters of text that came from the learner's code 
 MAX_FRAMES = 3
 
 
+_USER_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>[^\s*]+)[ *]*\n\s*(?P<code>.*)')
+
+
+def _tf_user_code(text: str) -> str:
+    """TensorFlow reports an error inside a tf.function as "in user code:" and the frames as text;
+    keep the error itself and where it happened as file:line, without the frames."""
+    if "in user code:" not in text:
+        return text
+    frames = [f"{Path(m['file']).name}:{m['line']}" for m in _USER_FRAME.finditer(text)]
+    last = [line.strip() for line in text.strip().splitlines() if line.strip()][-1]
+    where = " → ".join(frames[-3:])
+    return f"{last} (tf.function: {where})" if where else last
+
+
 def _learner_text(text: str) -> str:
     """Text that came from the learner's code, bounded and without TensorFlow's op-location noise."""
-    text = re.sub(r"\{\{.*?\}\}\s*", "", str(text)).strip()
+    text = _tf_user_code(re.sub(r"\{\{.*?\}\}\s*", "", str(text)).strip())
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " …"
 
 

@@ -82,5 +82,15 @@ def _error_en(got, expected) -> str:
 
 
 def to_numpy(value) -> np.ndarray:
-    """A TensorFlow tensor, Variable or array-like as a NumPy array."""
-    return value.numpy() if hasattr(value, "numpy") else np.asarray(value)
+    """A TensorFlow tensor, Variable or array-like of numbers as a NumPy array; anything else (a
+    string, None, a ragged list) fails with what it is."""
+    try:
+        array = value.numpy() if hasattr(value, "numpy") else np.asarray(value)
+    except (ValueError, TypeError):
+        array = np.asarray([], dtype=object)
+    if array.dtype.kind not in "biuf":
+        from kata.worker.describe import describe_value
+
+        fail(f"se esperaba un tensor o un array de números y llegó {describe_value(value)}.",
+             f"a tensor or an array of numbers was expected; got {describe_value(value)}.")
+    return array

@@ -14,6 +14,7 @@ by path and content, so every temporary folder loads fresh) and prints one JSON 
 
     python -m kata_dev.proof variants mutants [--stop-first] [--only=conv2d,data]
     python -m kata_dev.proof suites exercises [--only=conv2d]
+    python -m kata_dev.proof folders conv2d=/tmp/a train=/tmp/b
 """
 
 from __future__ import annotations
@@ -142,6 +143,13 @@ def _run_variants(kind: str, stop_first: bool, only) -> None:
             _emit(variant.name, run_suite(variant.step_id, folder, stop_first))
 
 
+def _run_folders(pairs) -> None:
+    """`step=folder` pairs: each step's suite against its folder, every test run (no stopping)."""
+    for pair in pairs:
+        step_id, folder = pair.split("=", 1)
+        _emit(f"{step_id}@{Path(folder).name}", run_suite(step_id, folder))
+
+
 def _run_suites(impl: str, only) -> None:
     from kata import manifest
     for step in manifest.steps(ROOT):
@@ -159,8 +167,10 @@ def main(argv) -> int:
         _run_variants(target, "--stop-first" in flags, only)
     elif mode == "suites":
         _run_suites(target, only)
+    elif mode == "folders":
+        _run_folders([target, *(f for f in flags if "=" in f and not f.startswith("--"))])
     else:
-        raise SystemExit(f"unknown mode {mode!r}: use 'variants KIND' or 'suites IMPL'")
+        raise SystemExit(f"unknown mode {mode!r}: use 'variants KIND', 'suites IMPL' or 'folders STEP=DIR ...'")
     return 0
 
 
