@@ -8,7 +8,8 @@ from ``source_url`` and the ``MIRRORS``. Every file is checked against ``SHA256`
 the decompressed bytes, since mirrors recompress) and against its own IDX header. Every problem
 raises ``DataLoadError`` with the file at fault and a way to fix it.
 
-NumPy and the standard library only: no TensorFlow here.
+NumPy, the standard library and the kata's language choice (`kata.i18n`: every message is in
+Spanish or English, as the learner reads everything else): no TensorFlow here.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from kata.i18n import t
 
 __all__ = [
     "LABELS", "DataLoadError", "DataSet", "Datasets", "read_data_sets",
@@ -86,8 +89,11 @@ SHA256 = {
         "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10008),
 }
 
-FIX = ("install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) "
-       "or set FASHION_MNIST_DIR to a folder holding the four .gz files")
+def _fix() -> str:
+    return t("instala el paquete de Debian dataset-fashion-mnist (apt-get install dataset-fashion-mnist) "
+             "o pon en FASHION_MNIST_DIR una carpeta con los cuatro ficheros .gz",
+             "install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) "
+             "or set FASHION_MNIST_DIR to a folder holding the four .gz files")
 
 _CHUNK = 1 << 20
 
@@ -118,13 +124,15 @@ class DataSet:
     def __init__(self, images, labels, *, dtype=np.float32, reshape=True, seed=None):
         images, labels = np.asarray(images), np.asarray(labels)
         if images.ndim < 2 or labels.ndim < 1:
-            raise DataLoadError(
+            raise DataLoadError(t(
+                f"DataSet necesita imágenes de forma (N, 784) o (N, 28, 28) y etiquetas (N,) o (N, 10); "
+                f"llegaron imágenes {images.shape} y etiquetas {labels.shape}",
                 f"DataSet needs images shaped (N, 784) or (N, 28, 28) and labels shaped (N,) "
-                f"or (N, 10); got images {images.shape} and labels {labels.shape}")
+                f"or (N, 10); got images {images.shape} and labels {labels.shape}"))
         if len(images) != len(labels):
-            raise DataLoadError(
-                f"DataSet got {len(images)} images but {len(labels)} labels: "
-                f"pass one label per image")
+            raise DataLoadError(t(
+                f"DataSet recibió {len(images)} imágenes pero {len(labels)} etiquetas: pasa una etiqueta por imagen",
+                f"DataSet got {len(images)} images but {len(labels)} labels: pass one label per image"))
         self._images = _arrange(_scale(images, dtype), reshape)
         self._labels = np.require(labels, requirements="W")  # copies read-only views only
         self._num_examples = len(images)
@@ -168,9 +176,9 @@ class DataSet:
         n = self._num_examples
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
                 or not 1 <= batch_size <= n:
-            raise DataLoadError(
-                f"batch_size={batch_size!r} is not usable: choose an integer between 1 and "
-                f"{n} (the number of examples)")
+            raise DataLoadError(t(
+                f"batch_size={batch_size!r} no sirve: elige un entero entre 1 y {n} (el número de ejemplos)",
+                f"batch_size={batch_size!r} is not usable: choose an integer between 1 and {n} (the number of examples)"))
         if not self._started:
             self._started = True
             if shuffle:
@@ -197,22 +205,25 @@ def _scale(images, dtype):
     try:
         dtype = np.dtype(dtype)
     except TypeError as err:
-        raise DataLoadError(f"dtype={dtype!r} is not a NumPy dtype: use np.float32") from err
+        raise DataLoadError(t(f"dtype={dtype!r} no es un dtype de NumPy: usa np.float32",
+                              f"dtype={dtype!r} is not a NumPy dtype: use np.float32")) from err
     if dtype == np.uint8:
         if images.dtype != np.uint8:
-            raise DataLoadError(
-                f"dtype=uint8 needs uint8 images, got {images.dtype}: use dtype=np.float32")
+            raise DataLoadError(t(
+                f"dtype=uint8 necesita imágenes uint8 y llegaron {images.dtype}: usa dtype=np.float32",
+                f"dtype=uint8 needs uint8 images, got {images.dtype}: use dtype=np.float32"))
         return np.require(images, requirements="W")
     if dtype.kind != "f":
-        raise DataLoadError(
-            f"dtype={dtype} is not supported: use np.float32 (pixels in [0, 1]) "
-            f"or np.uint8 (pixels 0..255)")
+        raise DataLoadError(t(
+            f"dtype={dtype} no está admitido: usa np.float32 (píxeles en [0, 1]) o np.uint8 (píxeles 0..255)",
+            f"dtype={dtype} is not supported: use np.float32 (pixels in [0, 1]) or np.uint8 (pixels 0..255)"))
     if images.dtype == np.uint8:
         return np.divide(images, 255, dtype=dtype)
     if images.dtype.kind == "f":
         return images.astype(dtype, copy=False)
-    raise DataLoadError(
-        f"images have dtype {images.dtype}: pass uint8 pixels 0..255 or floats in [0, 1]")
+    raise DataLoadError(t(
+        f"las imágenes tienen dtype {images.dtype}: pasa píxeles uint8 0..255 o números reales en [0, 1]",
+        f"images have dtype {images.dtype}: pass uint8 pixels 0..255 or floats in [0, 1]"))
 
 
 def _arrange(images, reshape):
@@ -227,9 +238,11 @@ def _arrange(images, reshape):
     side = isqrt(images.shape[1])
     if images.ndim == 2 and side * side == images.shape[1]:
         return images.reshape(n, side, side, 1)
-    raise DataLoadError(
+    raise DataLoadError(t(
+        f"reshape=False no puede hacer imágenes cuadradas de un canal con la forma {images.shape}: "
+        f"pasa imágenes (N, 28, 28) o (N, 784)",
         f"reshape=False cannot make square single-channel images from shape {images.shape}: "
-        f"pass images shaped (N, 28, 28) or (N, 784)")
+        f"pass images shaped (N, 28, 28) or (N, 784)"))
 
 
 # --------------------------------------------------------------------------- read_data_sets
@@ -270,9 +283,11 @@ def _validation_cut(validation_size, n_train):
     except TypeError:
         cut = None
     if cut is None or isinstance(validation_size, bool) or not 0 <= cut <= n_train:
-        raise DataLoadError(
+        raise DataLoadError(t(
+            f"validation_size={validation_size!r} está fuera de rango: elige un entero entre 0 y {n_train} "
+            f"(el número de imágenes de entrenamiento)",
             f"validation_size={validation_size!r} is out of range: choose an integer between "
-            f"0 and {n_train} (the number of training images)")
+            f"0 and {n_train} (the number of training images)"))
     return cut
 
 
@@ -296,9 +311,11 @@ def _load_pair(images_name, labels_name, train_dir, urls, verify):
     images = _load(images_name, train_dir, urls, verify)
     labels = _load(labels_name, train_dir, urls, verify)
     if len(images) != len(labels):
-        raise DataLoadError(
+        raise DataLoadError(t(
+            f"{images_name} tiene {len(images)} imágenes pero {labels_name} tiene {len(labels)} etiquetas: "
+            f"los dos ficheros no van juntos. Usa los cuatro ficheros oficiales: {_fix()}",
             f"{images_name} holds {len(images)} images but {labels_name} holds {len(labels)} "
-            f"labels: the two files do not belong together. Use the four official files: {FIX}")
+            f"labels: the two files do not belong together. Use the four official files: {_fix()}"))
     return images, labels
 
 
@@ -314,9 +331,10 @@ def _load(name, train_dir, urls, verify):
         try:
             return _decode(_read(cached), name, verify)
         except _Invalid as err:
-            notes.append(f"{cached}: {err} (deleted it: a corrupt cached file is not trusted)")
-            warnings.warn(f"{cached} is unusable ({err}); deleting it and fetching a fresh copy",
-                          stacklevel=4)
+            notes.append(t(f"{cached}: {err} (se borró: una copia corrupta no es de fiar)",
+                           f"{cached}: {err} (deleted it: a corrupt cached file is not trusted)"))
+            warnings.warn(t(f"{cached} no sirve ({err}); se borra y se descarga de nuevo",
+                            f"{cached} is unusable ({err}); deleting it and fetching a fresh copy"), stacklevel=4)
             _remove(cached)
     for folder, fix in shared:
         path = folder / name
@@ -324,7 +342,8 @@ def _load(name, train_dir, urls, verify):
             try:
                 return _decode(_read(path), name, verify)
             except _Invalid as err:
-                raise DataLoadError(f"{path} is unusable: {err}. Fix: {fix}") from None
+                raise DataLoadError(t(f"{path} no sirve: {err}. Arreglo: {fix}",
+                                      f"{path} is unusable: {err}. Fix: {fix}")) from None
     return _download(name, train_dir, urls, verify, notes)
 
 
@@ -333,12 +352,12 @@ def _shared_dirs():
     folders = []
     env = os.environ.get(ENV_DIR)
     if env:
-        folders.append((Path(env).expanduser(),
-                        f"replace it with the official file, or unset {ENV_DIR} so that "
-                        f"read_data_sets downloads a fresh copy"))
-    folders.append((Path(DEBIAN_DIR),
-                    "reinstall Debian's dataset-fashion-mnist "
-                    "(apt-get install --reinstall dataset-fashion-mnist)"))
+        folders.append((Path(env).expanduser(), t(
+            f"cámbialo por el fichero oficial, o quita {ENV_DIR} para que read_data_sets descargue una copia nueva",
+            f"replace it with the official file, or unset {ENV_DIR} so that read_data_sets downloads a fresh copy")))
+    folders.append((Path(DEBIAN_DIR), t(
+        "reinstala el paquete de Debian dataset-fashion-mnist (apt-get install --reinstall dataset-fashion-mnist)",
+        "reinstall Debian's dataset-fashion-mnist (apt-get install --reinstall dataset-fashion-mnist)")))
     return folders
 
 
@@ -353,16 +372,16 @@ def _read(path):
     try:
         return path.read_bytes()
     except OSError as err:
-        raise DataLoadError(f"cannot read {path} ({err}): check its permissions, or {FIX}") \
-            from None
+        raise DataLoadError(t(f"no se puede leer {path} ({err}): revisa sus permisos, o {_fix()}",
+                              f"cannot read {path} ({err}): check its permissions, or {_fix()}")) from None
 
 
 def _remove(path):
     try:
         path.unlink(missing_ok=True)
     except OSError as err:
-        raise DataLoadError(f"cannot delete the corrupt cached file {path} ({err}): "
-                            f"delete it by hand") from None
+        raise DataLoadError(t(f"no se puede borrar la copia corrupta {path} ({err}): bórrala a mano",
+                              f"cannot delete the corrupt cached file {path} ({err}): delete it by hand")) from None
 
 
 # --------------------------------------------------------------------------- decoding
@@ -384,10 +403,11 @@ def _gunzip(raw):
         try:
             parts.append(inflater.decompress(raw))
         except zlib.error as err:
-            raise _Invalid(f"corrupt or truncated gzip data ({err})") from None
+            raise _Invalid(t(f"datos gzip corruptos o cortados ({err})",
+                             f"corrupt or truncated gzip data ({err})")) from None
         if not inflater.eof:
-            raise _Invalid("corrupt or truncated gzip data (it ends before the end of the "
-                           "compressed stream)")
+            raise _Invalid(t("datos gzip corruptos o cortados (terminan antes del final del flujo comprimido)",
+                             "corrupt or truncated gzip data (it ends before the end of the compressed stream)"))
         raw = inflater.unused_data
         if not raw.strip(b"\0"):  # gzip allows zero padding after the last member
             return b"".join(parts)
@@ -396,34 +416,38 @@ def _gunzip(raw):
 def _check_digest(data, digest):
     sha256, size = digest  # a Digest or any (sha256, size) pair
     if len(data) != size:
-        raise _Invalid(f"checksum mismatch: it decompresses to {len(data)} bytes, "
-                       f"expected {size}")
+        raise _Invalid(t(f"la suma de control no coincide: descomprimido ocupa {len(data)} bytes y se esperaban {size}",
+                         f"checksum mismatch: it decompresses to {len(data)} bytes, expected {size}"))
     found = hashlib.sha256(data).hexdigest()
     if found != sha256:
-        raise _Invalid(f"checksum mismatch: sha256 of the decompressed bytes is {found}, "
-                       f"expected {sha256}")
+        raise _Invalid(t(f"la suma de control no coincide: el sha256 de los bytes descomprimidos es {found} y se "
+                         f"esperaba {sha256}",
+                         f"checksum mismatch: sha256 of the decompressed bytes is {found}, expected {sha256}"))
 
 
 def _parse_idx(data, magic):
     """IDX bytes → uint8 array shaped by the header (a view on ``data``, no copy)."""
-    kind = "images" if magic == IMAGES_MAGIC else "labels"
+    kind = t("imágenes", "images") if magic == IMAGES_MAGIC else t("etiquetas", "labels")
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise _Invalid(f"only {len(data)} bytes, shorter than an IDX {kind} header "
-                       f"({header} bytes)")
+        raise _Invalid(t(f"solo {len(data)} bytes, menos que una cabecera IDX de {kind} ({header} bytes)",
+                         f"only {len(data)} bytes, shorter than an IDX {kind} header ({header} bytes)"))
     fields = np.frombuffer(data, dtype=">u4", count=1 + ndim)
     if fields[0] != magic:
-        raise _Invalid(f"wrong IDX magic number {fields[0]} (an IDX {kind} file starts with "
-                       f"{magic})")
+        raise _Invalid(t(f"número mágico IDX {fields[0]} incorrecto (un fichero IDX de {kind} empieza por {magic})",
+                         f"wrong IDX magic number {fields[0]} (an IDX {kind} file starts with {magic})"))
     dims = tuple(int(d) for d in fields[1:])
     expected = header + prod(dims)
     if len(data) != expected:
-        raise _Invalid(f"header/size mismatch: the header announces {kind} of shape {dims} "
-                       f"({expected} bytes) but the file holds {len(data)} bytes")
+        raise _Invalid(t(f"la cabecera no cuadra con el tamaño: anuncia {kind} de forma {dims} ({expected} bytes) "
+                         f"pero el fichero tiene {len(data)} bytes",
+                         f"header/size mismatch: the header announces {kind} of shape {dims} "
+                         f"({expected} bytes) but the file holds {len(data)} bytes"))
     array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
-    if kind == "labels" and array.size and array.max() >= NUM_CLASSES:
-        raise _Invalid(f"label {array.max()} is out of range 0..{NUM_CLASSES - 1}")
+    if magic == LABELS_MAGIC and array.size and array.max() >= NUM_CLASSES:
+        raise _Invalid(t(f"la etiqueta {array.max()} está fuera del rango 0..{NUM_CLASSES - 1}",
+                         f"label {array.max()} is out of range 0..{NUM_CLASSES - 1}"))
     return array
 
 
@@ -441,18 +465,22 @@ def _download(name, train_dir, urls, verify, notes):
     looked = ", ".join(str(folder / name) for folder in [train_dir] + [f for f, _ in
                                                                        _shared_dirs()])
     tried = "\n".join(f"  - {note}" for note in notes)
-    raise DataLoadError(
+    raise DataLoadError(t(
+        f"no se pudo conseguir {name}: no está en este equipo (se buscó {looked}) y todas las descargas "
+        f"fallaron:\n{tried}\nArreglo: {_fix()}; o revisa la conexión y source_url.",
         f"could not get {name}: not found locally (looked for {looked}) and every download "
-        f"failed:\n{tried}\nFix: {FIX}; or check the network connection and source_url.")
+        f"failed:\n{tried}\nFix: {_fix()}; or check the network connection and source_url."))
 
 
 def _make_dir(folder, name):
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise DataLoadError(
+        raise DataLoadError(t(
+            f"{name} no está en este equipo y no se puede descargar: no se puede crear la carpeta de descarga "
+            f"{folder} ({err}). Pasa un train_dir con permiso de escritura, o {_fix()}.",
             f"{name} is not on this machine and cannot be downloaded: cannot create the "
-            f"download folder {folder} ({err}). Pass a writable train_dir, or {FIX}.") from None
+            f"download folder {folder} ({err}). Pass a writable train_dir, or {_fix()}.")) from None
 
 
 def _fetch(url, train_dir, name, verify):
@@ -460,8 +488,10 @@ def _fetch(url, train_dir, name, verify):
     try:
         handle, temp = tempfile.mkstemp(dir=train_dir, prefix=f".{name}.", suffix=".part")
     except OSError as err:
-        raise DataLoadError(f"cannot write into the download folder {train_dir} ({err}). "
-                            f"Pass a writable train_dir, or {FIX}.") from None
+        raise DataLoadError(t(f"no se puede escribir en la carpeta de descarga {train_dir} ({err}). Pasa un "
+                              f"train_dir con permiso de escritura, o {_fix()}.",
+                              f"cannot write into the download folder {train_dir} ({err}). "
+                              f"Pass a writable train_dir, or {_fix()}.")) from None
     try:
         with os.fdopen(handle, "wb") as out:
             os.chmod(temp, 0o644)  # mkstemp's 0600 would hide the cache from other users
@@ -470,8 +500,10 @@ def _fetch(url, train_dir, name, verify):
         try:
             os.replace(temp, train_dir / name)
         except OSError as err:
-            raise DataLoadError(f"cannot save {train_dir / name} ({err}). Pass a writable "
-                                f"train_dir, or {FIX}.") from None
+            raise DataLoadError(t(f"no se puede guardar {train_dir / name} ({err}). Pasa un train_dir con "
+                                  f"permiso de escritura, o {_fix()}.",
+                                  f"cannot save {train_dir / name} ({err}). Pass a writable "
+                                  f"train_dir, or {_fix()}.")) from None
         return array
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -492,14 +524,16 @@ def _copy_url(url, out, label):
     except urllib.error.HTTPError as err:
         raise _Invalid(f"HTTP {err.code} {err.reason}") from None
     except urllib.error.URLError as err:
-        raise _Invalid(f"unreachable ({err.reason})") from None
+        raise _Invalid(t(f"inalcanzable ({err.reason})", f"unreachable ({err.reason})")) from None
     except TimeoutError:
-        raise _Invalid(f"no answer within {TIMEOUT_S} s") from None
+        raise _Invalid(t(f"sin respuesta en {TIMEOUT_S} s", f"no answer within {TIMEOUT_S} s")) from None
     except (OSError, ValueError, http.client.HTTPException) as err:
-        raise _Invalid(f"download failed ({type(err).__name__}: {err})") from None
+        raise _Invalid(t(f"la descarga falló ({type(err).__name__}: {err})",
+                         f"download failed ({type(err).__name__}: {err})")) from None
     raw = b"".join(parts)
     if total is not None and len(raw) != total:
-        raise _Invalid(f"truncated download: got {len(raw)} of {total} bytes")
+        raise _Invalid(t(f"descarga cortada: llegaron {len(raw)} de {total} bytes",
+                         f"truncated download: got {len(raw)} of {total} bytes"))
     return raw
 
 

@@ -24,7 +24,9 @@ from kata.i18n import t
 INSIDE = Path("/opt/kata-worker")
 SANDBOX_UID = 65534
 TMP_BYTES = 2 * 1024 * 1024 * 1024
-BOOTSTRAP = ("import os, sys; sys.path[:0] = os.environ.pop('KATA_WORKER_PATH').split(os.pathsep); "
+# -I ignores PYTHONDONTWRITEBYTECODE: say it here, so no .pyc is ever written (or attempted) next to packages.
+BOOTSTRAP = ("import os, sys; sys.dont_write_bytecode = True; "
+             "sys.path[:0] = os.environ.pop('KATA_WORKER_PATH').split(os.pathsep); "
              "from kata.worker.server import main; main(sys.argv[1:])")
 
 

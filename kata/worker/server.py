@@ -85,7 +85,18 @@ class Attempts:
             if event in ("os.remove", "os.rename", "os.rmdir", "os.chmod", "shutil.rmtree") and args and \
                     str(args[0]).startswith(self.allowed_writes):
                 return
+            if self._harmless(event, args):
+                return
             self._note(f"{event}{tuple(str(a)[:120] for a in args[:2])}")
+
+    @staticmethod
+    def _harmless(event, args) -> bool:
+        """What the libraries do on their own: a loopback socket probe (IPv6 support), `uname -p`
+        (platform.processor())."""
+        if event.startswith("socket.") and len(args) > 1 and isinstance(args[1], tuple) and args[1] and \
+                str(args[1][0]) in ("::1", "127.0.0.1", "localhost", "", "::", "0.0.0.0"):
+            return True
+        return event == "subprocess.Popen" and len(args) > 1 and list(args[1])[:1] == ["uname"]
 
     def _note(self, text):
         if text not in self.seen:

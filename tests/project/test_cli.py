@@ -26,8 +26,8 @@ from kata_dev import release
 
 ROOT = Path(__file__).resolve().parents[2]
 # kata_dev/, course/ and tests/project/ are copied too, so the release test proves they are left out.
-COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "tests/steps", "tests/project", "conftest.py",
-          "pyproject.toml", "input_data.py")
+COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "tests/steps", "tests/hidden", "tests/project",
+          "conftest.py", "pyproject.toml", "input_data.py", "requirements.lock", "docker")
 SOLVED = ("conv2d", "maxpool2d")
 BROKEN = "fully_connected"
 STUB_STEP = "print_results"          # a stub whose suite does not import TensorFlow

@@ -59,7 +59,9 @@ def offline(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path):
-    """No FASHION_MNIST_DIR, an empty stand-in for Debian's folder, no mirrors."""
+    """No FASHION_MNIST_DIR, an empty stand-in for Debian's folder, no mirrors; English messages
+    (one test below reads them in Spanish)."""
+    monkeypatch.setenv("KATA_LANG", "en")
     monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
     monkeypatch.setattr(input_data, "DEBIAN_DIR", str(tmp_path / "debian"))
     monkeypatch.setattr(input_data, "MIRRORS", [])
@@ -675,3 +677,12 @@ def test_the_real_data_equals_what_keras_reads_from_the_same_files(real_sets, tm
     np.testing.assert_array_equal(
         np.concatenate([real_sets.validation.labels, real_sets.train.labels]), theirs["y_train"])
     np.testing.assert_array_equal(real_sets.test.labels, theirs["y_test"])
+
+
+def test_the_loaders_errors_speak_the_learners_language(monkeypatch):
+    monkeypatch.setenv("KATA_LANG", "es")
+    with pytest.raises(DataLoadError, match="está fuera de rango: elige un entero entre 0 y 3"):
+        input_data._validation_cut(5000, 3)
+    monkeypatch.setenv("KATA_LANG", "en")
+    with pytest.raises(DataLoadError, match="is out of range: choose an integer between 0 and 3"):
+        input_data._validation_cut(5000, 3)
