@@ -4,13 +4,15 @@ exposes `register(subparsers)`; other installed packages add theirs through the 
 """
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from importlib.metadata import entry_points
 
 from kata import __version__
-from kata.i18n import t
+from kata.argparse_es import spanish
+from kata.i18n import LANGUAGES, t
 
 COMMAND_MODULES = (
     "kata.commands.status",     # status (and a bare `kata`)
@@ -52,13 +54,25 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def early_lang(argv) -> None:
+    """Honour `--lang` before the parser is built, so `kata --lang en --help` is all English."""
+    for i, word in enumerate(argv):
+        value = word.split("=", 1)[1] if word.startswith("--lang=") else (
+            argv[i + 1] if word == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGUAGES:
+            os.environ["KATA_LANG"] = value
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        top = parser()
-        args = top.parse_args(argv)
-        if args.command is None:  # a bare `kata` (or `kata --lang en`) shows the progress
-            args = top.parse_args([*argv, "status"])
+        early_lang(argv)
+        # `kata dev` is the instructors' and its help is English: argparse's words stay English there too.
+        with (contextlib.nullcontext() if "dev" in argv[:3] else spanish()):
+            top = parser()
+            args = top.parse_args(argv)
+            if args.command is None:  # a bare `kata` (or `kata --lang en`) shows the progress
+                args = top.parse_args([*argv, "status"])
         code = int(args.func(args) or 0)
         sys.stdout.flush()
         return code

@@ -118,7 +118,7 @@ def _track(raw: dict, path: Path) -> Track:
 
 
 @lru_cache(maxsize=None)
-def _load(path: Path) -> Manifest:
+def _load(path: Path, version=None) -> Manifest:
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -135,7 +135,13 @@ def _load(path: Path) -> Manifest:
 
 
 def load(root=None) -> Manifest:
-    return _load((Path(root or find_root()) / MANIFEST).resolve())
+    path = (Path(root or find_root()) / MANIFEST).resolve()
+    try:
+        seen = path.stat()
+        version = (seen.st_mtime_ns, seen.st_size)    # an edited manifest is read again
+    except OSError:
+        version = None
+    return _load(path, version)
 
 
 def steps(root=None, track=None) -> list:

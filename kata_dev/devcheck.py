@@ -18,6 +18,10 @@ from kata.paths import find_root, suite_path
 MIN_MUTANTS = 3
 MIN_ALTERNATIVES = 1
 HINTS_PER_LANGUAGE = 3
+# A call with something between its parentheses, like tf.nn.conv2d(x, W, …): the code itself.
+CALL_WITH_ARGUMENTS = re.compile(r"[A-Za-z_][\w.]*\([^()\s][^()]*\)")
+# A library's name, like tf.nn or np.eye: the API, which the first hint leaves for the second.
+API_NAME = re.compile(r"\b(?:tf|np|keras|layers|plt|ax|fig|model|input_data)\.\w")
 VARIANT_KINDS = {"mutants": MIN_MUTANTS, "alternatives": MIN_ALTERNATIVES}
 
 
@@ -25,8 +29,9 @@ def problems(root=None) -> list:
     """Every reason the kata at `root` is not whole, as sentences naming the file and the fix."""
     root = Path(root or find_root())
     found = []
-    for check in (_steps_have_their_files, _files_name_real_steps, _tracks_are_trainable,
-                  _readme_table_is_the_manifests, _generated_files_are_current, _imports_run_one_way):
+    for check in (_steps_have_their_files, _hints_go_from_idea_to_code, _files_name_real_steps,
+                  _tracks_are_trainable, _readme_table_is_the_manifests, _generated_files_are_current,
+                  _imports_run_one_way):
         found.extend(check(root))
     return found
 
@@ -57,6 +62,27 @@ def _steps_have_their_files(root: Path) -> list:
             count = len(list((root / "tests" / "project" / kind / step.id).glob("[!_]*.py")))
             if count < least:
                 out.append(f"{where}: {count} {kind} in tests/project/{kind}/{step.id}/; add at least {least}")
+    return out
+
+
+def _hints_go_from_idea_to_code(root: Path) -> list:
+    """Hint 1 gives the idea (no API), hint 2 the API (no call written out), hint 3 the code's shape."""
+    out = []
+    for step in manifest.steps(root):
+        for lang in LANGUAGES:
+            hints = step.hints(lang)
+            if len(hints) != HINTS_PER_LANGUAGE:
+                continue      # counted in _steps_have_their_files
+            where = f"step {step.id!r}, {lang} hint"
+            for number, hint in enumerate(hints[:2], start=1):
+                call = CALL_WITH_ARGUMENTS.search(hint)
+                if call:
+                    out.append(f"{where} {number} writes the call {call.group()!r}; leave whole calls for hint 3")
+            api = API_NAME.search(hints[0])
+            if api:
+                out.append(f"{where} 1 names the API ({api.group()}…); say the idea first and name functions in hint 2")
+            if not CALL_WITH_ARGUMENTS.search(hints[2]):
+                out.append(f"{where} 3 writes no call; show the shape of the code, e.g. tf.nn.relu(x)")
     return out
 
 

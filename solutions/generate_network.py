@@ -1,4 +1,22 @@
-"""Step 6 · generate_network — the parameters and the whole network.
+"""Paso 6 · generate_network — los parámetros y la red completa.
+
+La red del curso, NHWC de principio a fin:
+
+    entrada (lote, 784) → reshape (lote, 28, 28, 1)
+    → conv 3×3, 32 filtros, ReLU → max pool 2 → (lote, 14, 14, 32)
+    → conv 3×3, 64 filtros, ReLU → max pool 2 → (lote, 7, 7, 64)
+    → densa 3136 → 512, ReLU → [dropout] → densa 512 → 10: los logits (sin ReLU)
+
+`layers` la describe con un código por peso: 1 = convolución + pooling, 2 = densa (fully
+connected); la última entrada es la capa de salida, siempre afín. La lista del curso es [1, 1, 2, 2].
+
+Dropout: `tf.nn.dropout(x, rate=r)` de TensorFlow 2 pone a cero una fracción r de los valores y
+multiplica los demás por 1 / (1 − r). El código TensorFlow 1 del curso pasaba la probabilidad de
+*conservar*: allí `dropout=0.75` significaba conservar el 75 %; aquí significa apagar el 75 %.
+
+———
+
+Step 6 · generate_network — the parameters and the whole network.
 
 The course network, NHWC throughout:
 
@@ -34,7 +52,15 @@ def _glorot(rng, shape):
 
 
 def init_parameters(n_output=10, seed=None):
-    """The course network's weights and biases, as tf.Variables.
+    """Los pesos y los sesgos de la red del curso, como tf.Variable.
+
+    Devuelve (weights, biases), dos listas de 4 en el orden de las capas. Pesos: (3, 3, 1, 32),
+    (3, 3, 32, 64), (3136, 512), (512, n_output), Glorot uniforme; sesgos: (32,), (64,), (512,),
+    (n_output,), a cero. 1.630.090 parámetros con n_output = 10. La misma semilla da los mismos valores.
+
+    ———
+
+    The course network's weights and biases, as tf.Variables.
 
     Returns (weights, biases), two lists of 4 in layer order. Weights: (3, 3, 1, 32),
     (3, 3, 32, 64), (3136, 512), (512, n_output), Glorot-uniform; biases: (32,), (64,), (512,),
@@ -51,7 +77,18 @@ def init_parameters(n_output=10, seed=None):
 
 
 def generate_network(x, weights, biases, layers, drop_out=False, dropout=None):
-    """The logits of the network described by `layers`.
+    """Los logits de la red que describe `layers`.
+
+    x: (lote, 784) o (lote, 28, 28, 1) float32.
+    weights, biases: como los devuelve `init_parameters`, un par por entrada de `layers`.
+    layers: códigos, 1 = conv2d + maxpool2d, 2 = fully_connected; la última entrada es la capa de salida.
+    drop_out: aplica dropout antes de la capa de salida (solo al entrenar).
+    dropout: la tasa de TensorFlow 2, la fracción de valores que se apaga, en [0, 1).
+    Devuelve (lote, n_output) logits: sin ReLU y sin softmax.
+
+    ———
+
+    The logits of the network described by `layers`.
 
     x: (batch, 784) or (batch, 28, 28, 1) float32.
     weights, biases: as `init_parameters` returns them, one pair per entry of `layers`.

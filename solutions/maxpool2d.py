@@ -1,4 +1,13 @@
-"""Step 4 · maxpool2d — keep the strongest response of each k × k window.
+"""Paso 4 · maxpool2d — quedarse con la respuesta más fuerte de cada ventana k × k.
+
+El pooling divide el alto y el ancho (entre 2 con k = 2), así las capas siguientes ven una parte
+mayor de la imagen con menos números. La ventana y el salto valen los dos k, de modo que las
+ventanas no se solapan. El padding SAME redondea hacia arriba: 28 → 14 y 7 → 4 (VALID redondearía
+hacia abajo, a 3, y perdería la última fila).
+
+———
+
+Step 4 · maxpool2d — keep the strongest response of each k × k window.
 
 Pooling halves the height and width (for k = 2) so later layers see a wider part of the image
 with fewer numbers. The window and the stride are both k, so windows do not overlap. SAME padding
@@ -9,7 +18,14 @@ import tensorflow as tf
 
 
 def maxpool2d(x, k=2):
-    """k × k max pooling with stride k and SAME padding.
+    """Max pooling k × k con salto k y padding SAME.
+
+    x: (lote, alto, ancho, canales).
+    Devuelve (lote, ⌈alto / k⌉, ⌈ancho / k⌉, canales).
+
+    ———
+
+    k × k max pooling with stride k and SAME padding.
 
     x: (batch, height, width, channels).
     Returns (batch, ceil(height / k), ceil(width / k), channels).

@@ -1,4 +1,11 @@
-"""Step 2 · plot_image — look at the data before learning from it.
+"""Paso 2 · plot_image — mirar los datos antes de aprender de ellos.
+
+Un dibujo dice enseguida si imágenes y etiquetas van juntas: una bota titulada "Ankle boot" está
+bien; una bota titulada "Bag" quiere decir que las etiquetas se desordenaron.
+
+———
+
+Step 2 · plot_image — look at the data before learning from it.
 
 A picture shows at once whether images and labels line up: a boot titled "Ankle boot" is right,
 a boot titled "Bag" means the labels were shuffled apart from the images.
@@ -10,7 +17,18 @@ import input_data
 
 
 def plot_image(plt, data, label, size, location):
-    """Draw one image on a subplot, titled with its class name.
+    """Dibuja una imagen en un subplot, con el nombre de su clase como título.
+
+    plt: `matplotlib.pyplot` o una Figure (algo con `subplot` o con `add_subplot`): admite los dos.
+    data: la imagen, aplanada (784,) o ya (28, 28).
+    label: el número de clase 0..9, o su fila one-hot (10,).
+    size: el (alto, ancho) de la imagen, p. ej. (28, 28).
+    location: dónde va el subplot: un número de 3 cifras como 121 o una tupla (filas, columnas, índice).
+    Devuelve los Axes de matplotlib en los que dibujó.
+
+    ———
+
+    Draw one image on a subplot, titled with its class name.
 
     plt: `matplotlib.pyplot` (or a Figure: anything with `subplot`/`add_subplot`).
     data: the image, flattened (784,) or already (28, 28).

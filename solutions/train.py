@@ -1,4 +1,21 @@
-"""Step 7 · train — the training loop, written out by hand.
+"""Paso 7 · train — el bucle de entrenamiento, escrito a mano.
+
+Cada época recorre una vez cada imagen de entrenamiento, por lotes, en un orden aleatorio nuevo.
+Para cada lote:
+
+1. los logits de la red (con dropout, si se pide);
+2. el coste: la entropía cruzada softmax frente a las etiquetas one-hot, media del lote;
+3. los gradientes del coste respecto a cada peso y sesgo (`tf.GradientTape`);
+4. una actualización de Adam que los aplica.
+
+Tras cada época guarda cuatro números: la pérdida y la exactitud medias de todos los lotes de esa
+época, y la pérdida y la exactitud en el conjunto de test, evaluado por lotes (las 10.000 imágenes
+de test de una vez necesitarían unos 3 GB). El curso guardaba solo el último valor; uno por época
+dibuja una curva.
+
+———
+
+Step 7 · train — the training loop, written out by hand.
 
 Each epoch visits every training image once, in batches, in a new random order. For each batch:
 
@@ -19,14 +36,24 @@ from generate_network import COURSE_LAYERS, generate_network, init_parameters
 
 
 def cost(logits, labels):
-    """Mean softmax cross-entropy. logits, labels: (batch, n_classes), labels one-hot → scalar."""
+    """Entropía cruzada softmax media. logits, labels: (lote, n_clases), labels one-hot → escalar.
+
+    ———
+
+    Mean softmax cross-entropy. logits, labels: (batch, n_classes), labels one-hot → scalar.
+    """
     ### BEGIN SOLUTION
     return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits))
     ### END SOLUTION
 
 
 def accuracy(logits, labels):
-    """Fraction of rows whose largest logit is at the label's class → scalar float32 in [0, 1]."""
+    """Fracción de filas cuyo logit mayor está en la clase de la etiqueta → escalar float32 en [0, 1].
+
+    ———
+
+    Fraction of rows whose largest logit is at the label's class → scalar float32 in [0, 1].
+    """
     ### BEGIN SOLUTION
     hits = tf.equal(tf.argmax(logits, axis=1), tf.argmax(labels, axis=1))
     return tf.reduce_mean(tf.cast(hits, tf.float32))
@@ -40,7 +67,14 @@ def _batch_metrics(x, y, weights, biases, layers):
 
 
 def evaluate(X, y, weights, biases, layers=COURSE_LAYERS, batch_size=1000):
-    """Loss and accuracy of the network (no dropout) over all of X, a batch at a time.
+    """Pérdida y exactitud de la red (sin dropout) sobre todo X, un lote cada vez.
+
+    X: (N, 784) float32; y: (N, n_clases) one-hot. Devuelve (pérdida, exactitud) como float de
+    Python, cada uno la media sobre los N ejemplos (cada lote pesa según su tamaño).
+
+    ———
+
+    Loss and accuracy of the network (no dropout) over all of X, a batch at a time.
 
     X: (N, 784) float32; y: (N, n_classes) one-hot. Returns (loss, accuracy) as Python floats,
     each the mean over all N examples (batches weighted by their size).
@@ -58,10 +92,23 @@ def evaluate(X, y, weights, biases, layers=COURSE_LAYERS, batch_size=1000):
 
 def train(data, training_iters=10, learning_rate=0.001, batch_size=128, *, seed=None, dropout=None,
           layers=COURSE_LAYERS, parameters=None, on_batch=None, on_epoch=None):
-    """Train the network and return its learning curves.
+    """Entrena la red y devuelve sus curvas de aprendizaje.
+
+    data: (train_X, train_y, test_X, test_y) como los devuelve `load_data`.
+    training_iters: épocas; learning_rate: la tasa de aprendizaje de Adam; batch_size: imágenes por lote.
+    seed: hace repetibles los pesos iniciales y el barajado.
+    dropout: la tasa de TensorFlow 2 al entrenar (None: sin dropout); nunca se usa al evaluar.
+    parameters: (weights, biases) que se entrenan en su sitio; si es None, unos nuevos de `init_parameters`.
+    on_batch(epoch, batch, n_batches, loss, accuracy) y on_epoch(epoch, metrics): funciones opcionales
+    (números desde 0; metrics es un dict con los cuatro valores de abajo) para barras de progreso.
+    Devuelve [train_loss, test_loss, train_accuracy, test_accuracy], un float por época en cada una.
+
+    ———
+
+    Train the network and return its learning curves.
 
     data: (train_X, train_y, test_X, test_y) as `load_data` returns them.
-    training_iters: epochs; learning_rate: Adam's step size; batch_size: images per step.
+    training_iters: epochs; learning_rate: Adam's step size; batch_size: images per batch.
     seed: makes the initial weights and the shuffling repeatable.
     dropout: TensorFlow 2's rate during training (None: no dropout); never used to evaluate.
     parameters: (weights, biases) to train in place; new ones from `init_parameters` when None.

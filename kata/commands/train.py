@@ -53,7 +53,7 @@ def register(sub):
     p.add_argument("--impl", default="exercises", help=impl_help())
     p.add_argument("--epochs", type=_positive_int, default=10, help=t("épocas (por defecto 10)", "epochs (default 10)"))
     p.add_argument("--learning-rate", type=_positive_float, default=0.001,
-                   help=t("tamaño del paso de Adam (por defecto 0.001)", "Adam's step size (default 0.001)"))
+                   help=t("tasa de aprendizaje de Adam (por defecto 0.001)", "Adam's learning rate (default 0.001)"))
     p.add_argument("--batch-size", type=_positive_int, default=128,
                    help=t("imágenes por lote (por defecto 128)", "images per batch (default 128)"))
     p.add_argument("--dropout", type=_rate, default=None,

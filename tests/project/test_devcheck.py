@@ -10,7 +10,7 @@ import pytest
 from kata_dev import devcheck
 
 ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "notebooks", "tests/steps",
+COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "notebooks", "tests/steps", "tests/hidden",
           "tests/project/mutants", "tests/project/alternatives", "README.md", "pyproject.toml", "conftest.py")
 
 
@@ -56,6 +56,28 @@ def test_a_stub_edited_by_hand_is_named(copy):
 def test_a_missing_lesson_is_named(copy):
     (copy / "kata" / "lessons" / "train.md").unlink()
     assert any(p.startswith("step 'train': its lesson") for p in devcheck.problems(copy))
+
+
+def _replace_in_manifest(copy, old, new):
+    manifest = copy / "kata" / "steps.toml"
+    text = manifest.read_text(encoding="utf-8")
+    assert old in text
+    manifest.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_first_hint_that_names_the_api_or_writes_the_call_is_named(copy):
+    _replace_in_manifest(copy, '"Max pooling se queda con el valor mayor',
+                         '"Usa tf.nn.max_pool2d(x, ksize=k, strides=k). Max pooling se queda con el valor mayor')
+    found = "\n".join(devcheck.problems(copy))
+    assert "step 'maxpool2d', es hint 1 writes the call 'tf.nn.max_pool2d(x, ksize=k, strides=k)'" in found
+    assert "step 'maxpool2d', es hint 1 names the API (tf.n…)" in found
+
+
+def test_a_last_hint_that_writes_no_code_is_named(copy):
+    _replace_in_manifest(copy, '"return tf.nn.max_pool2d(x, ksize=k, strides=k, padding=\'SAME\')."',
+                         '"Piensa en el tamaño de la ventana."')
+    assert "step 'maxpool2d', es hint 3 writes no call; show the shape of the code, e.g. tf.nn.relu(x)" \
+        in devcheck.problems(copy)
 
 
 def test_a_readme_step_table_that_disagrees_with_the_manifest_is_named(copy):
