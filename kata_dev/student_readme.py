@@ -6,6 +6,7 @@ instructor or maintainer matter (no `kata dev`, no reference solutions, no cours
 links only to files the bundle holds; `tests/project/test_student_readme.py` checks both.
 """
 
+import tomllib
 from pathlib import Path
 
 from kata import manifest
@@ -17,7 +18,8 @@ def readme(root) -> str:
     """The bundle's README.md."""
     root = Path(root)
     steps = manifest.steps(root)
-    parts = [_intro(), _start(), _steps(steps), _check(), _train(root), _jupyter(root), _hand_in(steps)]
+    parts = [_intro(), _start(), _steps(steps), _check(), _train(root), _jupyter(root), _hand_in(steps),
+             _glossary(root)]
     return "\n".join(part.strip("\n") + "\n" for part in parts)
 
 
@@ -169,4 +171,21 @@ course uses nbgrader, hand in from Jupyter's Assignments tab: Fetch, Validate, S
 
 Recibirás un informe con tu nota, cada paso ✓/✗ y, de lo que falle, el primer mensaje. *You will
 receive a report with your score, each step ✓/✗ and, for what fails, the first message.*
+"""
+
+
+def _glossary(root) -> str:
+    """The table of kata/glossary.toml: the one Spanish word for each idea."""
+    with open(Path(root) / "kata" / "glossary.toml", "rb") as handle:
+        terms = tomllib.load(handle)["term"]
+    rows = "\n".join(f"| {term['es']} | *{term['en']}* | {term.get('note', '')} |" for term in terms)
+    return f"""
+## Vocabulario · Words
+
+Los mensajes, las pistas y los cuadernos usan siempre la misma palabra para cada idea. *Messages,
+hints and notebooks always use the same word for each idea.*
+
+| español | English | |
+|---|---|---|
+{rows}
 """

@@ -217,6 +217,12 @@ def test_hint_without_n_shows_the_next_hint_not_yet_seen(kata_copy):
     assert hints[1] in second.stdout and f"2/{len(hints)}" in second.stdout, second.stdout
 
 
+def test_hints_of_one_step_do_not_count_for_another(kata_copy):
+    kata(kata_copy, "hint", "maxpool2d")
+    other = kata(kata_copy, "hint", "conv2d")
+    assert f"1/{len(manifest.get('conv2d', ROOT).hints('en'))}" in other.stdout, other.stdout
+
+
 def test_hint_beyond_the_last_one_names_the_valid_range(kata_copy):
     result = kata(kata_copy, "hint", "conv2d", "9")
     count = len(manifest.get("conv2d", ROOT).hints("en"))
@@ -243,6 +249,15 @@ def test_reset_with_yes_restores_the_stub_and_keeps_the_learners_file(kata_copy)
     backups = list((kata_copy / "exercises").glob("conv2d.py.bak-*"))
     assert len(backups) == 1 and backups[0].read_text(encoding="utf-8") == solved
     assert backups[0].name in result.stdout, result.stdout
+
+
+def test_reset_starts_the_hints_of_that_step_again_from_the_first(kata_copy):
+    hints = manifest.get("conv2d", ROOT).hints("en")
+    kata(kata_copy, "hint", "conv2d")
+    kata(kata_copy, "hint", "conv2d")
+    assert kata(kata_copy, "reset", "conv2d", "--yes").returncode == 0
+    again = kata(kata_copy, "hint", "conv2d")
+    assert hints[0] in again.stdout and f"1/{len(hints)}" in again.stdout, again.stdout
 
 
 def test_a_backup_never_overwrites_an_earlier_one(tmp_path):
@@ -373,3 +388,39 @@ def test_an_abbreviated_option_is_an_error_not_another_option():
         parser().parse_args(["dev", "grade", "subs", "out", "--out", "X"])
     with pytest.raises(SystemExit):
         parser().parse_args(["train", "--epoch", "2"])
+
+
+# ---------------------------------------------------------------- language and output
+
+
+def test_help_and_argparse_errors_are_spanish_for_a_spanish_learner(kata_copy):
+    help_text = kata(kata_copy, "--help", KATA_LANG="es").stdout
+    assert help_text.startswith("uso: kata") and "opciones:" in help_text and "muestra esta ayuda" in help_text
+    typo = kata(kata_copy, "chek", KATA_LANG="es")
+    assert typo.returncode == 2
+    assert "'chek' no es una opción válida (elige entre 'status', 'check'" in typo.stderr, typo.stderr
+
+
+def test_a_top_level_lang_switches_the_help_too(kata_copy):
+    help_text = kata(kata_copy, "--lang", "en", "--help", KATA_LANG="es").stdout
+    assert help_text.startswith("usage: kata") and "build a convolutional network" in help_text
+    assert "construye" not in help_text
+
+
+def test_lang_before_the_command_reaches_the_command(kata_copy):
+    result = kata(kata_copy, "--lang", "es", "hint", "conv2d", "1", KATA_LANG="en")
+    assert manifest.get("conv2d", ROOT).hints("es")[0] in result.stdout, result.stdout
+
+
+def test_output_cut_short_by_a_closed_pipe_ends_quietly(kata_copy):
+    # `kata | head -1`: the reader has gone away before kata writes; no BrokenPipeError traceback follows.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "kata", "hint", "conv2d", "1"], cwd=kata_copy,
+                              env=child_env(), stdout=write_end, stderr=subprocess.PIPE, text=True,
+                              timeout=PROCESS_TIMEOUT_S)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr

@@ -65,3 +65,10 @@ def test_its_step_table_is_the_manifests_and_it_says_how_to_hand_in(text):
     assert readme_step_rows(text) == [(s.number, s.id, s.filename) for s in manifest.steps(REPO)]
     assert "python -m zipfile -c entrega.zip exercises" in text
     assert "Entregar · Handing in" in text and text.index("## Empezar") < text.index("## Entregar")
+
+
+def test_it_lists_the_glossary_so_a_learner_can_look_up_each_word(text):
+    import tomllib
+    terms = tomllib.loads((REPO / "kata" / "glossary.toml").read_text(encoding="utf-8"))["term"]
+    for term in terms:
+        assert f"| {term['es']} | *{term['en']}* |" in text
