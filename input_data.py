@@ -277,6 +277,21 @@ def read_data_sets(train_dir, source_url=DEFAULT_SOURCE_URL, one_hot=False, dtyp
     )
 
 
+def where(train_dir) -> str:
+    """Where ``read_data_sets(train_dir)`` would read the four files from, in words, without reading
+    them: ``train_dir`` when it holds them all, else FASHION_MNIST_DIR or Debian's package folder when
+    one does, else a download into ``train_dir``."""
+    train_dir = Path(os.fspath(train_dir)).expanduser()
+    names = (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)
+    if all((train_dir / name).is_file() for name in names):
+        return str(train_dir)
+    for folder, _ in _shared_dirs():
+        if all((folder / name).is_file() for name in names):
+            label = t("paquete de Debian", "Debian package") if str(folder) == DEBIAN_DIR else ENV_DIR
+            return f"{folder} ({label})"
+    return t(f"descarga en {train_dir} (unos 30 MB)", f"download into {train_dir} (about 30 MB)")
+
+
 def _validation_cut(validation_size, n_train):
     try:
         cut = operator.index(validation_size)

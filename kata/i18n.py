@@ -33,3 +33,9 @@ def number(value, lang=None) -> str:
     value = float(value)
     text = str(int(value)) if value.is_integer() else f"{value:g}"
     return text.replace(".", ",") if language(lang) == "es" else text
+
+
+def count(n: int, es: tuple, en: tuple, lang=None) -> str:
+    """'1 época', '3 épocas' · '1 epoch', '3 epochs': es and en are (singular, plural)."""
+    one, many = en if language(lang) == "en" else es
+    return f"{n} {one if n == 1 else many}"

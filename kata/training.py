@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from kata import figures, impl, manifest, quiet, runs
-from kata.i18n import t
+from kata.i18n import count, number, t
 from kata.stubs import stub_step
 
 PREDICT_BATCH = 500
@@ -203,7 +203,8 @@ class Reporter:
         self.epochs = epochs
         self._progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.4f} · acc {task.fields[acc]:.4f}"), Rate(),
+            TextColumn(t("pérdida {task.fields[loss]:.4f} · exactitud {task.fields[acc]:.4f}",
+                         "loss {task.fields[loss]:.4f} · accuracy {task.fields[acc]:.4f}")), Rate(),
             TimeElapsedColumn(), TextColumn("·"), TimeRemainingColumn(),
             console=self.console, transient=False,
             disable=not (self.console.is_terminal or self.console.is_jupyter))  # logs get the summary lines only
@@ -239,11 +240,14 @@ class Reporter:
         self.batch_means(epoch, batch + 1, n_batches, running[0] / running[2], running[1] / running[2])
 
     def end_epoch(self, epoch: int, values: dict, seconds: float) -> None:
+        v = values
         self.console.print(t(
-            f"época {epoch + 1}/{self.epochs}: ", f"epoch {epoch + 1}/{self.epochs}: ") +
-            f"train loss {values['train_loss']:.4f} acc {values['train_accuracy']:.4f} · "
-            f"test loss {values['test_loss']:.4f} acc {values['test_accuracy']:.4f} · {seconds:.1f} s",
-            highlight=False)
+            f"época {epoch + 1}/{self.epochs}: entrenamiento pérdida {v['train_loss']:.4f} exactitud "
+            f"{v['train_accuracy']:.4f} · test pérdida {v['test_loss']:.4f} exactitud {v['test_accuracy']:.4f}"
+            f" · {number(round(seconds, 1))} s",
+            f"epoch {epoch + 1}/{self.epochs}: training loss {v['train_loss']:.4f} accuracy "
+            f"{v['train_accuracy']:.4f} · test loss {v['test_loss']:.4f} accuracy {v['test_accuracy']:.4f}"
+            f" · {seconds:.1f} s"), highlight=False)
 
 
 class Recorder:
@@ -398,7 +402,10 @@ def run(opts: Options, console=None) -> Result:
 
         keras.utils.set_random_seed(opts.seed)  # Python, NumPy and TensorFlow (dropout) at once
 
-    console.print(t(f"Cargando Fashion-MNIST ({opts.data_dir})…", f"Loading Fashion-MNIST ({opts.data_dir})…"))
+    import input_data
+
+    source = input_data.where(opts.data_dir)
+    console.print(t(f"Cargando Fashion-MNIST: {source}…", f"Loading Fashion-MNIST: {source}…"), highlight=False)
     with _step("data", impl_dir, root):
         data = load_dataset(modules["data"], opts.data_dir, opts.limit)
     out = _out_folder(out, runs.prepare_out)
@@ -463,12 +470,12 @@ def _draw(modules, metrics, data, predict, out, impl_dir, root, console) -> list
 
 def _final_line(console, metrics, status, out) -> None:
     done, accuracy = metrics["completed_epochs"], metrics["test_accuracy"]
+    epochs = count(done, ("época", "épocas"), ("epoch", "epochs"))
     if status == "interrupted":
-        console.print(t(f"Interrumpido: se guardaron {done} época(s) en {out}",
-                        f"Interrupted: kept {done} epoch(s) in {out}"))
+        console.print(t(f"Interrumpido: se guardaron {epochs} en {out}", f"Interrupted: kept {epochs} in {out}"))
     if accuracy is not None:
-        console.print(t(f"Exactitud en test tras {done} época(s): {accuracy:.4f}",
-                        f"Test accuracy after {done} epoch(s): {accuracy:.4f}") + f"  ({out})",
+        console.print(t(f"Exactitud en test tras {epochs}: {accuracy:.4f}",
+                        f"Test accuracy after {epochs}: {accuracy:.4f}") + f"  ({out})",
                       style="bold", highlight=False)
         console.print(t(f"Figuras en {out}; curvas en vivo: tensorboard --logdir {out / 'tensorboard'}",
                         f"Pictures in {out}; live curves: tensorboard --logdir {out / 'tensorboard'}"),

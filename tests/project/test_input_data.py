@@ -188,6 +188,19 @@ def test_files_made_of_several_gzip_members_load(tmp_path, fake):
                                   idx.decode_images(data).reshape(N_TRAIN, 784))
 
 
+def test_where_names_the_folder_that_holds_the_files_or_the_download(tmp_path, fake, monkeypatch):
+    empty = tmp_path / "nowhere"
+    assert input_data.where(empty) == f"download into {empty} (about 30 MB)"
+    idx.write_files(tmp_path / "debian", fake)
+    assert input_data.where(empty) == f"{tmp_path / 'debian'} (Debian package)"
+    shared = idx.write_files(tmp_path / "shared", fake)
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(shared))
+    assert input_data.where(empty) == f"{shared} (FASHION_MNIST_DIR)"
+    own = idx.write_files(tmp_path / "own", fake)
+    assert input_data.where(own) == str(own)
+    assert not empty.exists(), "where() only looks"
+
+
 def test_the_module_does_not_import_tensorflow():
     code = "import sys, input_data; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

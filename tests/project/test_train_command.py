@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import math
 import shutil
 import sys
@@ -84,8 +85,23 @@ def test_training_one_epoch_succeeds_and_ends_with_the_test_accuracy(trained, tr
     out, code, stdout, stderr = trained[track]
     assert code == 0, stderr
     metrics = json.loads((out / "metrics.json").read_text())
-    assert f"Test accuracy after 1 epoch(s): {metrics['test_accuracy']:.4f}" in stdout
-    assert "epoch 1/1: train loss" in stdout
+    assert f"Test accuracy after 1 epoch: {metrics['test_accuracy']:.4f}" in stdout
+    assert "epoch 1/1: training loss" in stdout
+
+
+def test_the_loading_line_says_where_the_images_come_from(trained, fake_data):
+    stdout = trained["tensorflow"][2]
+    assert f"Loading Fashion-MNIST: {fake_data[0]}…" in stdout, stdout
+
+
+def test_a_spanish_learner_reads_the_run_in_spanish(fake_data, tmp_path):
+    with offline_data(fake_data) as folder:
+        code, stdout, stderr = kata("--lang", "es", *train_args(folder, tmp_path / "run"))
+    assert code == 0, stderr
+    assert f"Cargando Fashion-MNIST: {folder}…" in stdout
+    assert "época 1/1: entrenamiento pérdida" in stdout and "exactitud" in stdout
+    assert "Exactitud en test tras 1 época:" in stdout
+    assert not re.search(r"\b(loss|accuracy|epoch|Loading)\b", stdout.replace("--logdir", "")), stdout
 
 
 @pytest.mark.parametrize("track", TRACKS)
@@ -199,6 +215,16 @@ def test_a_stub_deep_inside_the_network_is_named_as_the_unfinished_step(fake_dat
     assert "Traceback" not in stderr + stdout
 
 
+def test_with_two_steps_unfinished_the_earlier_one_is_named(fake_data, tmp_path):
+    submission = _submission(tmp_path, stub="print_results")
+    path = submission / "train.py"
+    path.write_text(make_stub(path.read_text(), "train", path.name))
+    with offline_data(fake_data) as folder:
+        code, _, stderr = kata("train", "--impl", submission, "--data-dir", folder, "--out", tmp_path / "run")
+    assert code == 2
+    assert "Step 'train'" in stderr and "print_results" not in stderr, stderr
+
+
 def test_a_missing_module_is_named_as_the_unfinished_step(fake_data, tmp_path):
     submission = _submission(tmp_path, drop="keras_train")
     with offline_data(fake_data) as folder:
@@ -242,4 +268,4 @@ def test_ctrl_c_keeps_the_finished_epochs_and_their_curves(fake_data, tmp_path, 
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["status"] == "interrupted" and metrics["completed_epochs"] == 1
     assert (out / "loss.png").is_file() and (out / "accuracy.png").is_file()
-    assert "Interrupted: kept 1 epoch(s)" in stdout
+    assert "Interrupted: kept 1 epoch in" in stdout

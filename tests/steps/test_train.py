@@ -11,6 +11,7 @@ import pytest
 import tensorflow as tf
 
 from kata.feedback import expect_close, expect_shape, fail, to_numpy
+from kata.i18n import count as count_of
 from kata.worker.describe import describe_value
 
 HIDDEN = 32
@@ -244,9 +245,9 @@ def curves(run, epochs=EPOCHS):
                                       "valor al final de CADA época, dentro del bucle de épocas.",
                                       "only one value was kept (the course kept only the last): append each list's "
                                       "value at the end of EVERY epoch, inside the epoch loop.")
-            fail(f"Tras {epochs} época(s), {name} tiene {count if count is not None else describe_value(curve)} "
+            fail(f"Tras {count_of(epochs, ('época', 'épocas'), ('epoch', 'epochs'), 'es')}, {name} tiene {count if count is not None else describe_value(curve)} "
                  f"valores; debe tener uno por época.",
-                 f"After {epochs} epoch(s) {name} has {count if count is not None else describe_value(curve)} values; "
+                 f"After {count_of(epochs, ('época', 'épocas'), ('epoch', 'epochs'), 'en')} {name} has {count if count is not None else describe_value(curve)} values; "
                  f"it must have one per epoch.", cause_es=cause_es, cause_en=cause_en)
     return [[float(np.asarray(v)) for v in curve] for curve in history]
 
