@@ -7,6 +7,7 @@ earlier steps, as in class.
 """
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -57,6 +58,7 @@ def spanish_only(text: str) -> None:
 
 def test_steps_one_to_six_each_first_mistake_is_named_in_spanish_and_each_fix_leads_on(tmp_path):
     classroom = copy_repository(tmp_path / "kata")
+    shutil.rmtree(classroom / "solutions")    # as in a student release: tests use the learner's earlier steps
     first = kata(classroom)
     assert first.returncode == 0, first.stderr
     assert "exercises/data.py" in first.stdout, first.stdout

@@ -4,7 +4,7 @@
 # Edits of solutions/ (its solution markers removed); each `old` must match exactly once.
 EDITS = [
     (
-        """    axes.plot(range(1, len(test_values) + 1), test_values, "r-o", label=f"test {metric}")
+        """    axes.plot(range(1, len(test_values) + 1), test_values, "r-o", label=f"test: {metric}")
 """,
         """""",
     ),

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 def print_results(train_values, test_values, *, metric="loss", path=None):
     axes = plt.gca()
     axes.plot(range(1, len(train_values) + 1), train_values, "b-o", label=f"train {metric}")
-    axes.plot(range(1, len(test_values) + 1), test_values, "r-o", label=f"test {metric}")
+    axes.plot(range(1, len(test_values) + 1), test_values, "r-o", label=f"test: {metric}")
     axes.set_title(f"Training and test: {metric}")
     axes.set_xlabel("epoch")
     axes.set_ylabel(metric)
