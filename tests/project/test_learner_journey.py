@@ -21,6 +21,8 @@ except ImportError:  # run as a package
 PROCESS_TIMEOUT_S = 600   # only a guard against a hung child, never a measure
 # Words that would mean an English sentence leaked into a Spanish learner's screen.
 ENGLISH = re.compile(r"\b(the|expected|got|should|must|instead|missing|passed|tests? pass)\b")
+# TensorFlow's C++ and absl log lines ("I0000 00:00:…", "…tensorflow/core/…", the oneDNN notice).
+LIBRARY_LOG = re.compile(r"^[IWEF]\d{4} |tensorflow/core/|oneDNN|cuda|absl::", re.MULTILINE)
 
 # (step, what the reference writes, the learner's mistake, phrases the first message must hold)
 MISTAKES = [
@@ -46,7 +48,9 @@ def solved(step_id: str) -> str:
 
 
 def kata(root, *args):
-    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=root, env=child_env(KATA_LANG="es"),
+    env = child_env(KATA_LANG="es")
+    env.pop("TF_CPP_MIN_LOG_LEVEL")          # as a learner runs it: TensorFlow's own logging left on
+    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=root, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=PROCESS_TIMEOUT_S)
 
 
@@ -54,6 +58,8 @@ def spanish_only(text: str) -> None:
     leaked = ENGLISH.search(text)
     assert not leaked, f"English ({leaked.group()!r}) on a Spanish learner's screen:\n{text}"
     assert "Traceback" not in text, text
+    library = LIBRARY_LOG.search(text)
+    assert not library, f"TensorFlow's own log ({library.group()!r}) on a learner's screen:\n{text}"
 
 
 def test_steps_one_to_six_each_first_mistake_is_named_in_spanish_and_each_fix_leads_on(tmp_path):
