@@ -15,6 +15,8 @@ from pathlib import Path
 
 from kata.i18n import t
 
+JUPYTER_CONFIG = Path(__file__).resolve().parent / "jupyter"
+
 DEFAULT_IP = "127.0.0.1"
 DEFAULT_PORT = 8888
 TOKEN_ENV = "JUPYTER_TOKEN"
@@ -112,6 +114,9 @@ def lab_environment(s: LabSettings, environ=None) -> dict:
     env[TOKEN_ENV] = s.token
     env.pop("JUPYTER_TOKEN_FILE", None)  # it would not override JUPYTER_TOKEN, but avoid doubt
     env["KATA_ROOT"] = str(s.root)
+    # A config folder of our own, searched first, whose labconfig turns off JupyterLab's news
+    # announcements (a pop-up asking to fetch news from the internet, in the middle of a class).
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(JUPYTER_CONFIG), env.get("JUPYTER_CONFIG_PATH")]))
     return env
 
 

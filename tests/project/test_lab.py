@@ -5,6 +5,7 @@ The server is a subprocess on 127.0.0.1, a free port and a known token; it is al
 """
 
 import json
+import re
 import os
 import secrets
 import signal
@@ -101,6 +102,14 @@ def test_the_api_answers_200_with_the_token_and_403_without_it_or_with_a_wrong_o
     assert get(f"{server.base}/api/status")[0] == 403
     assert get(f"{server.base}/api/status", "not-the-token")[0] == 403
     assert get(f"{server.base}/api/contents")[0] == 403
+
+
+def test_the_lab_page_turns_off_the_news_announcements(server):
+    status, body = get(f"{server.base}/lab", server.token)
+    assert status == 200
+    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                  body.decode(), re.DOTALL).group(1))
+    assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"]
 
 
 def test_the_server_serves_the_kata_folder_with_its_notebooks(server):
