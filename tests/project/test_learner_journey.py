@@ -2,8 +2,9 @@
 learners make most, then put right, checked with `kata check` as they would run it.
 
 Each first message must name the mistake (not just "wrong values"), in Spanish only, without a
-traceback; each fix must pass and point to the next step. Each step runs on the learner's own
-earlier steps, as in class.
+traceback or TensorFlow log line (its logging is left on, as a learner has it); the progress table
+must survive each mistake and show it; each fix must pass and point to the next step. The copy has
+no solutions/, as a student release: each step runs on the learner's own earlier steps.
 """
 
 import re
@@ -33,6 +34,9 @@ MISTAKES = [
     ("conv2d", 'padding="SAME"', 'padding="VALID"', ["padding='VALID'", "'SAME'"]),
     ("maxpool2d", "ksize=k, strides=k", "ksize=2, strides=2", ["k=3", "k = 2", "ksize y strides"]),
     ("fully_connected", "return tf.nn.relu(x)", "return x", ["falta la ReLU"]),
+    # TensorFlow aborts the process on a 2-D input to conv2d: the check must survive it and say so.
+    ("generate_network", "    previous = tf.reshape(x, [-1, 28, 28, 1])", "    previous = x",
+     ["(3, 784)", "necesita 4", "tf.reshape"]),
     ("generate_network",
      "    previous = tf.reshape(previous, [-1, weights[last].shape[0]])\n"
      "    return tf.add(tf.matmul(previous, weights[last]), biases[last])",
@@ -47,10 +51,14 @@ def solved(step_id: str) -> str:
     return "".join(line for line in source.splitlines(keepends=True) if "### " not in line)
 
 
-def kata(root, *args):
+def kata_env() -> dict:
     env = child_env(KATA_LANG="es")
     env.pop("TF_CPP_MIN_LOG_LEVEL")          # as a learner runs it: TensorFlow's own logging left on
-    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=root, env=env,
+    return env
+
+
+def kata(root, *args):
+    return subprocess.run([sys.executable, "-m", "kata", *args], cwd=root, env=kata_env(),
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=PROCESS_TIMEOUT_S)
 
 
@@ -83,6 +91,15 @@ def test_steps_one_to_six_each_first_mistake_is_named_in_spanish_and_each_fix_le
         for phrase in phrases:
             assert phrase in first_message, f"{step_id}: the first message does not say {phrase!r}:\n{wrong.stdout}"
         spanish_only(wrong.stdout + wrong.stderr)
+        status = kata(classroom)          # the progress table survives the mistake and shows it
+        assert status.returncode == 0 and re.search(rf"{step_id}\s+falla", status.stdout), status.stdout
+        if step_id == "conv2d":           # plain pytest, as the README also offers
+            plain = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", step_id], cwd=classroom,
+                                   env=kata_env(), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                   timeout=PROCESS_TIMEOUT_S)
+            assert plain.returncode == 1 and phrases[0] in plain.stdout, plain.stdout
+            library = LIBRARY_LOG.search(plain.stdout + plain.stderr)
+            assert not library, f"TensorFlow's own log ({library.group()!r}) in pytest's output"
 
         path.write_text(source, encoding="utf-8")
         right = kata(classroom, "check", step_id)
