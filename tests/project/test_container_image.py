@@ -29,7 +29,7 @@ import pytest
 
 from container_support import (ROOT, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
                                legacy_build_env, locked_versions, run, wait_for)
-from test_lab import free_port, get
+from test_lab import execute_cell, free_port, get, page_config
 from test_screenshot import CHROMIUM
 from test_screenshot import chromium as open_notebook_in_chromium
 
@@ -181,27 +181,7 @@ class Kernel:
 
     def run(self, code: str) -> tuple:
         """(stdout, error) of one cell; error is the text IPython shows for an exception, or ''."""
-        msg_id = uuid.uuid4().hex
-        self.ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test",
-                       "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                        "allow_stdin": False, "stop_on_error": True},
-        }))
-        out, errors = [], []
-        for _ in range(10_000):  # bounded: a cell answers with a few dozen messages
-            message = json.loads(self.ws.recv())
-            if message.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind, content = message["msg_type"], message["content"]
-            if kind == "stream" and content["name"] == "stdout":
-                out.append(content["text"])
-            elif kind == "error":
-                errors.append("\n".join(content["traceback"]))
-            elif kind == "status" and content["execution_state"] == "idle":
-                break
-        return "".join(out), "\n".join(errors)
+        return execute_cell(self.ws, code)
 
     def close(self):
         self.ws.close()
@@ -345,9 +325,7 @@ def test_only_the_students_part_of_nbgrader_is_served(bench):
         assert get(f"{bench.base}/{instructor_tool}", bench.token)[0] == 404, instructor_tool
     assert get(f"{bench.base}/assignments/validate", bench.token)[0] == 405   # there, for POST only
     assert get(f"{bench.base}/assignments", bench.token)[0] != 404
-    page = get(f"{bench.base}/lab?token={bench.token}")[1].decode()
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                  page, flags=re.S).group(1))
+    config = page_config(bench.base, bench.token)
     quiet = {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
              "@jupyterlab/apputils-extension:announcements"}
     assert quiet <= set(config["disabledExtensions"]) and quiet <= set(config["lockedExtensions"])

@@ -104,11 +104,16 @@ def test_the_api_answers_200_with_the_token_and_403_without_it_or_with_a_wrong_o
     assert get(f"{server.base}/api/contents")[0] == 403
 
 
+def page_config(base, token) -> dict:
+    """The page configuration JupyterLab embeds in /lab (disabled and locked extensions, …)."""
+    status, body = get(f"{base}/lab", token)
+    assert status == 200, status
+    return json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                body.decode(), re.DOTALL).group(1))
+
+
 def test_the_lab_page_turns_off_the_news_announcements(server):
-    status, body = get(f"{server.base}/lab", server.token)
-    assert status == 200
-    config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                  body.decode(), re.DOTALL).group(1))
+    config = page_config(server.base, server.token)
     assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"]
 
 
@@ -126,8 +131,9 @@ def _post(url, token, payload):
         return json.loads(response.read())
 
 
-def _execute(ws, code) -> str:
-    """Run `code` over a kernel's websocket; returns its stdout once the kernel is idle again."""
+def execute_cell(ws, code) -> tuple:
+    """Run `code` over a kernel's websocket: (its stdout, the text of its errors or '') once the
+    kernel is idle again. The container test drives its kernels with this too."""
     msg_id = uuid.uuid4().hex
     ws.send(json.dumps({
         "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
@@ -148,8 +154,7 @@ def _execute(ws, code) -> str:
             errors.append("\n".join(content["traceback"]))
         elif kind == "status" and content["execution_state"] == "idle":
             break
-    assert not errors, errors
-    return "".join(out)
+    return "".join(out), "\n".join(errors)
 
 
 def test_a_kernel_started_through_the_api_runs_a_check_cell_over_its_websocket(server):
@@ -159,12 +164,13 @@ def test_a_kernel_started_through_the_api_runs_a_check_cell_over_its_websocket(s
     ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel['id']}/channels",
                                      header=[f"Authorization: token {server.token}"], timeout=180)
     try:
-        out = _execute(ws, 'import kata\nprint("result:", kata.check("conv2d", impl="solutions"))')
+        out, errors = execute_cell(ws, 'import kata\nprint("result:", kata.check("conv2d", impl="solutions"))')
     finally:
         ws.close()
         request = urllib.request.Request(f"{server.base}/api/kernels/{kernel['id']}", method="DELETE",
                                          headers={"Authorization": f"token {server.token}"})
         urllib.request.urlopen(request, timeout=60).close()
+    assert not errors, errors
     assert "✓ conv2d" in out
     assert "result: True" in out
 
