@@ -23,11 +23,13 @@ from collections import Counter
 from pathlib import Path
 
 from kata.files import atomic_path, write_atomic
+from kata.stubs import STUB_TAG
 from kata_dev.grader.reports import OUT_OF, grade_10, markdown_html
 
 SIMILARITY = 0.5            # share of one submission's own code found in another's
 MIN_OWN_CHARACTERS = 120    # below this, a submission has too little code of its own to compare
 REPORT_DIR = "report"
+NOT_STARTED = "sin empezar · not started"
 
 
 # --------------------------------------------------------------------------- similarity
@@ -139,9 +141,9 @@ def step_rates(results: list, steps) -> list:
         passed = sum(s["status"] == "passed" for s in records)
         firsts = Counter()
         for r in results:
-            first = next((x["name"] for x in r["tests"] if x["step"] == step.id and x["status"] != "passed"), None)
-            if first:
-                firsts[first] += 1
+            first = next((x for x in r["tests"] if x["step"] == step.id and x["status"] != "passed"), None)
+            if first:   # an untouched stub says nothing about the step's tests
+                firsts[NOT_STARTED if STUB_TAG in (first["message"] or "") else first["name"]] += 1
         common = firsts.most_common(1)
         rates.append({"id": step.id, "number": step.number, "title": step.title("es"), "passed": passed,
                       "graded": len(records), "rate": passed / len(records) if records else 0.0,
@@ -205,6 +207,12 @@ def report_markdown(results: list, rates: list, pairs: list, compared: int) -> s
     else:
         lines.append(f"Ninguna pareja entre {compared} entregas comparadas · no pair among {compared} "
                      f"submissions compared.")
+    left_out = s["students"] - s["unreadable"] - compared
+    if left_out > 0:
+        lines.append(f"{left_out} entrega(s) no se compararon: tienen menos de {MIN_OWN_CHARACTERS} caracteres de "
+                     f"código propio (lo que no está en el esqueleto ni en la solución de referencia) · "
+                     f"{left_out} submission(s) left out: under {MIN_OWN_CHARACTERS} characters of code of "
+                     f"their own (not in the stubs or the reference solution).")
     common = common_attempts(results)
     lines += ["", "## Estudiantes · Students", "",
               "| id | nombre · name | puntos · points | /10 | fallos graves · faults | notas · notes |",

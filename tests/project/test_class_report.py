@@ -1,0 +1,30 @@
+"""The class report's numbers: what it counts as a step's most common first failure, and what it
+says about the submissions it could not compare."""
+
+from kata import manifest
+from kata.stubs import STUB_TAG
+from kata_dev.grader import class_report
+
+STEPS = [s for s in manifest.steps() if s.id == "conv2d"]
+
+
+def result(student, status, message, score):
+    test = {"step": "conv2d", "name": "test_shapes", "status": status, "message": message}
+    return {"student_id": student, "name": student, "score": score, "max_score": 2, "problem": "",
+            "steps": [{"id": "conv2d", "status": "passed" if status == "passed" else "failed"}],
+            "tests": [test], "faults": [], "notes": [], "attempts": {}}
+
+
+def test_an_untouched_stub_counts_as_not_started_not_as_a_failing_test():
+    results = [result("ana", "failed", f"{STUB_TAG}: fill in exercises/conv2d.py", 0),
+               result("bea", "failed", f"{STUB_TAG}: fill in exercises/conv2d.py", 0),
+               result("eva", "failed", "expected the shape (1, 3, 3, 1)", 0)]
+    [rate] = class_report.step_rates(results, STEPS)
+    assert rate["common_failure"] == f"{class_report.NOT_STARTED} (2)"
+
+
+def test_the_report_says_how_many_submissions_had_too_little_code_of_their_own_to_compare():
+    results = [result(name, "passed", "", 2) for name in ("ana", "bea", "eva")]
+    text = class_report.report_markdown(results, class_report.step_rates(results, STEPS), [], compared=1)
+    assert "Ninguna pareja entre 1 entregas comparadas" in text
+    assert f"2 entrega(s) no se compararon: tienen menos de {class_report.MIN_OWN_CHARACTERS} caracteres" in text
