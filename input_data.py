@@ -280,11 +280,13 @@ def read_data_sets(train_dir, source_url=DEFAULT_SOURCE_URL, one_hot=False, dtyp
 def where(train_dir) -> str:
     """Where ``read_data_sets(train_dir)`` would read the four files from, in words, without reading
     them: ``train_dir`` when it holds them all, else FASHION_MNIST_DIR or Debian's package folder when
-    one does, else a download into ``train_dir``."""
+    one does, else a download into ``train_dir``. (The loader looks for each file on its own; a
+    folder holding only some of them is summed up here as the download it will partly be.)"""
     train_dir = Path(os.fspath(train_dir)).expanduser()
     names = (TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)
     if all((train_dir / name).is_file() for name in names):
-        return str(train_dir)
+        debian = _same_dir(train_dir, DEBIAN_DIR)
+        return f"{train_dir} ({t('paquete de Debian', 'Debian package')})" if debian else str(train_dir)
     for folder, _ in _shared_dirs():
         if all((folder / name).is_file() for name in names):
             label = t("paquete de Debian", "Debian package") if str(folder) == DEBIAN_DIR else ENV_DIR

@@ -40,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
     top = KataParser(prog="kata", description=t(
         "cnn-kata: construye una red convolucional para Fashion-MNIST paso a paso. Sin orden, `kata` muestra tu progreso.",
         "cnn-kata: build a convolutional network for Fashion-MNIST step by step. With no command, `kata` shows your progress."))
-    top.add_argument("--version", action="version", version=f"cnn-kata {__version__}")
+    top.add_argument("--version", action="version", version=f"cnn-kata {__version__}",
+                     help=t("muestra la versión y termina", "show the version and exit"))
     add_lang(top, top=True)
     sub = top.add_subparsers(dest="command", metavar=t("ORDEN", "COMMAND"))
     for name in COMMAND_MODULES:
@@ -54,21 +55,42 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def early_lang(argv) -> None:
-    """Honour `--lang` before the parser is built, so `kata --lang en --help` is all English."""
-    for i, word in enumerate(argv):
-        value = word.split("=", 1)[1] if word.startswith("--lang=") else (
-            argv[i + 1] if word == "--lang" and i + 1 < len(argv) else None)
-        if value in LANGUAGES:
-            os.environ["KATA_LANG"] = value
+def early_lang(argv):
+    """The `--lang` of the command line, read before the parser is built so that `kata --lang en
+    --help` is all English; None when there is none."""
+    pre = _SilentParser(add_help=False, allow_abbrev=False)
+    pre.add_argument("--lang", choices=LANGUAGES)
+    try:
+        known, _ = pre.parse_known_args(argv)
+    except ValueError:      # a wrong value: the real parser says so, in the default language
+        return None
+    return known.lang
+
+
+class _SilentParser(argparse.ArgumentParser):
+    def error(self, message):
+        raise ValueError(message)
+
+
+def command_word(argv):
+    """The first word that is not an option or the value of `--lang`: the sub-command."""
+    words = iter(argv)
+    for word in words:
+        if word == "--lang":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    lang, before = early_lang(argv), os.environ.get("KATA_LANG")
     try:
-        early_lang(argv)
+        if lang:
+            os.environ["KATA_LANG"] = lang
         # `kata dev` is the instructors' and its help is English: argparse's words stay English there too.
-        with (contextlib.nullcontext() if "dev" in argv[:3] else spanish()):
+        with (contextlib.nullcontext() if command_word(argv) == "dev" else spanish()):
             top = parser()
             args = top.parse_args(argv)
             if args.command is None:  # a bare `kata` (or `kata --lang en`) shows the progress
@@ -76,6 +98,12 @@ def main(argv=None) -> int:
         code = int(args.func(args) or 0)
         sys.stdout.flush()
         return code
+    except SystemExit:      # --help, --version or a usage error: leave the caller's environment as it was
+        if before is None:
+            os.environ.pop("KATA_LANG", None)
+        else:
+            os.environ["KATA_LANG"] = before
+        raise
     except KeyboardInterrupt:
         print(t("\ninterrumpido", "\ninterrupted"), file=sys.stderr)
         return 130

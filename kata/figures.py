@@ -101,7 +101,7 @@ def confusion(true, predicted, labels, out: Path) -> Path:
     axes.set_xlabel("predicción · predicted")
     axes.set_ylabel("verdad · true")
     accuracy = np.trace(matrix) / max(matrix.sum(), 1)
-    axes.set_title(f"Matriz de confusión · Confusion matrix (exactitud · accuracy {accuracy:.4f})")
+    axes.set_title(f"Matriz de confusión · Confusion matrix (exactitud en test · test accuracy {accuracy:.4f})")
     return _save(plt, fig, Path(out) / "confusion.png")
 
 

@@ -35,6 +35,12 @@ def number(value, lang=None) -> str:
     return text.replace(".", ",") if language(lang) == "es" else text
 
 
+def decimal(value, places: int, lang=None) -> str:
+    """A measurement with a fixed number of decimals: "0,8123" in Spanish, "0.8123" in English."""
+    text = f"{float(value):.{places}f}"
+    return text.replace(".", ",") if language(lang) == "es" else text
+
+
 def count(n: int, es: tuple, en: tuple, lang=None) -> str:
     """'1 época', '3 épocas' · '1 epoch', '3 epochs': es and en are (singular, plural)."""
     one, many = en if language(lang) == "en" else es

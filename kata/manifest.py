@@ -117,7 +117,7 @@ def _track(raw: dict, path: Path) -> Track:
         raise ManifestError(f"{path}: a [[track]] lacks the key {missing}") from None
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=16)
 def _load(path: Path, version=None) -> Manifest:
     try:
         with open(path, "rb") as handle:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from kata import figures, impl, manifest, quiet, runs
-from kata.i18n import count, number, t
+from kata.i18n import count, decimal, t
 from kata.stubs import stub_step
 
 PREDICT_BATCH = 500
@@ -185,6 +185,9 @@ def load_dataset(data_module, data_dir, limit=None):
 
 # --------------------------------------------------------------------------- progress and records
 
+METRIC_KEYS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
+
+
 class Reporter:
     """A rich progress bar per epoch (batches, running loss and accuracy, images/s) and a summary line."""
 
@@ -203,8 +206,8 @@ class Reporter:
         self.epochs = epochs
         self._progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn(t("pérdida {task.fields[loss]:.4f} · exactitud {task.fields[acc]:.4f}",
-                         "loss {task.fields[loss]:.4f} · accuracy {task.fields[acc]:.4f}")), Rate(),
+            TextColumn(t("pérdida {task.fields[loss]} · exactitud {task.fields[acc]}",
+                         "loss {task.fields[loss]} · accuracy {task.fields[acc]}")), Rate(),
             TimeElapsedColumn(), TextColumn("·"), TimeRemainingColumn(),
             console=self.console, transient=False,
             disable=not (self.console.is_terminal or self.console.is_jupyter))  # logs get the summary lines only
@@ -222,12 +225,12 @@ class Reporter:
         if epoch not in self._tasks:
             self._tasks[epoch] = self._progress.add_task(
                 t(f"época {epoch + 1}/{self.epochs}", f"epoch {epoch + 1}/{self.epochs}"),
-                total=total, loss=0.0, acc=0.0)
+                total=total, loss=decimal(0, 4), acc=decimal(0, 4))
         return self._tasks[epoch]
 
     def batch_means(self, epoch: int, done: int, total: int, loss: float, acc: float) -> None:
         """After `done` of `total` batches (0-based epoch), with the epoch's running means."""
-        self._progress.update(self._task(epoch, total), completed=done, loss=loss, acc=acc)
+        self._progress.update(self._task(epoch, total), completed=done, loss=decimal(loss, 4), acc=decimal(acc, 4))
 
     def on_batch(self, epoch, batch, n_batches, loss, acc) -> None:
         """The tensorflow track's hook: one batch's own loss and accuracy (0-based numbers)."""
@@ -240,14 +243,14 @@ class Reporter:
         self.batch_means(epoch, batch + 1, n_batches, running[0] / running[2], running[1] / running[2])
 
     def end_epoch(self, epoch: int, values: dict, seconds: float) -> None:
-        v = values
+        v = {key: decimal(value, 4) for key, value in values.items() if key in METRIC_KEYS}
         self.console.print(t(
-            f"época {epoch + 1}/{self.epochs}: entrenamiento pérdida {v['train_loss']:.4f} exactitud "
-            f"{v['train_accuracy']:.4f} · test pérdida {v['test_loss']:.4f} exactitud {v['test_accuracy']:.4f}"
-            f" · {number(round(seconds, 1))} s",
-            f"epoch {epoch + 1}/{self.epochs}: training loss {v['train_loss']:.4f} accuracy "
-            f"{v['train_accuracy']:.4f} · test loss {v['test_loss']:.4f} accuracy {v['test_accuracy']:.4f}"
-            f" · {seconds:.1f} s"), highlight=False)
+            f"época {epoch + 1}/{self.epochs} · entrenamiento: pérdida {v['train_loss']}, exactitud "
+            f"{v['train_accuracy']} · test: pérdida {v['test_loss']}, exactitud {v['test_accuracy']} · "
+            f"{decimal(seconds, 1)} s",
+            f"epoch {epoch + 1}/{self.epochs} · training: loss {v['train_loss']}, accuracy {v['train_accuracy']}"
+            f" · test: loss {v['test_loss']}, accuracy {v['test_accuracy']} · {decimal(seconds, 1)} s"),
+            highlight=False)
 
 
 class Recorder:
@@ -472,10 +475,10 @@ def _final_line(console, metrics, status, out) -> None:
     done, accuracy = metrics["completed_epochs"], metrics["test_accuracy"]
     epochs = count(done, ("época", "épocas"), ("epoch", "epochs"))
     if status == "interrupted":
-        console.print(t(f"Interrumpido: se guardaron {epochs} en {out}", f"Interrupted: kept {epochs} in {out}"))
+        console.print(t(f"Interrumpido tras {epochs}; lo hecho está en {out}", f"Interrupted after {epochs}; kept in {out}"))
     if accuracy is not None:
-        console.print(t(f"Exactitud en test tras {epochs}: {accuracy:.4f}",
-                        f"Test accuracy after {epochs}: {accuracy:.4f}") + f"  ({out})",
+        console.print(t(f"Exactitud en test tras {epochs}: {decimal(accuracy, 4)}",
+                        f"Test accuracy after {epochs}: {decimal(accuracy, 4)}") + f"  ({out})",
                       style="bold", highlight=False)
         console.print(t(f"Figuras en {out}; curvas en vivo: tensorboard --logdir {out / 'tensorboard'}",
                         f"Pictures in {out}; live curves: tensorboard --logdir {out / 'tensorboard'}"),

@@ -19,9 +19,9 @@ MIN_MUTANTS = 3
 MIN_ALTERNATIVES = 1
 HINTS_PER_LANGUAGE = 3
 # A call with something between its parentheses, like tf.nn.conv2d(x, W, …): the code itself.
-CALL_WITH_ARGUMENTS = re.compile(r"[A-Za-z_][\w.]*\([^()\s][^()]*\)")
+CALL_WITH_ARGUMENTS = re.compile(r"[A-Za-z_][\w.]*\((?=[^)\s])(?:[^()]|\([^()]*\))+\)")
 # A library's name, like tf.nn or np.eye: the API, which the first hint leaves for the second.
-API_NAME = re.compile(r"\b(?:tf|np|keras|layers|plt|ax|fig|model|input_data)\.\w")
+API_NAME = re.compile(r"\b(?:tf|np|keras|layers|plt|ax|fig|model|input_data)(?:\.\w+)+")
 VARIANT_KINDS = {"mutants": MIN_MUTANTS, "alternatives": MIN_ALTERNATIVES}
 
 
@@ -80,7 +80,9 @@ def _hints_go_from_idea_to_code(root: Path) -> list:
                     out.append(f"{where} {number} writes the call {call.group()!r}; leave whole calls for hint 3")
             api = API_NAME.search(hints[0])
             if api:
-                out.append(f"{where} 1 names the API ({api.group()}…); say the idea first and name functions in hint 2")
+                out.append(f"{where} 1 names the API ({api.group()}); say the idea first and name functions in hint 2")
+            if not API_NAME.search(hints[1]):
+                out.append(f"{where} 2 names no function (tf.…, np.…, keras.…, plt.…); the second hint gives the API")
             if not CALL_WITH_ARGUMENTS.search(hints[2]):
                 out.append(f"{where} 3 writes no call; show the shape of the code, e.g. tf.nn.relu(x)")
     return out

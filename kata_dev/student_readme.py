@@ -6,10 +6,10 @@ instructor or maintainer matter (no `kata dev`, no reference solutions, no cours
 links only to files the bundle holds; `tests/project/test_student_readme.py` checks both.
 """
 
-import tomllib
 from pathlib import Path
 
 from kata import manifest
+from kata.manifest import tomllib
 
 FASHION_MNIST = "https://github.com/zalandoresearch/fashion-mnist"
 
@@ -182,8 +182,8 @@ def _glossary(root) -> str:
     return f"""
 ## Vocabulario · Words
 
-Los mensajes, las pistas y los cuadernos usan siempre la misma palabra para cada idea. *Messages,
-hints and notebooks always use the same word for each idea.*
+Los mensajes, las pistas y las lecciones usan siempre la misma palabra para cada idea. *Messages,
+hints and lessons always use the same word for each idea.*
 
 | español | English | |
 |---|---|---|

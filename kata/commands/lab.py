@@ -13,7 +13,8 @@ def register(sub):
         help=t("abre JupyterLab en la carpeta de la kata (token de JUPYTER_TOKEN o uno nuevo)",
                "start JupyterLab on the kata folder (token from JUPYTER_TOKEN or generated)"),
         description=t("Abre JupyterLab en la carpeta de la kata. El token es JUPYTER_TOKEN, o uno al azar que se "
-                      "muestra con la dirección. Escuchar en otra dirección que 127.0.0.1 exige fijar JUPYTER_TOKEN.",
+                      "muestra con la dirección. Para escuchar en una dirección distinta de 127.0.0.1 hay que definir "
+                      "JUPYTER_TOKEN.",
                       "Start JupyterLab on the kata folder. The token is JUPYTER_TOKEN, or a random one "
                       "printed with the URL. Listening beyond 127.0.0.1 needs JUPYTER_TOKEN set."),
     )
@@ -23,7 +24,7 @@ def register(sub):
     p.add_argument("--port", type=int, default=8888, help=t("puerto (por defecto 8888)", "port (default 8888)"))
     p.add_argument("--no-browser", action="store_true", help=t("no abre el navegador", "do not open a web browser"))
     p.add_argument("--allow-root", action="store_true", help=t(
-        "deja que JupyterLab corra como root (máquinas de CI; la imagen Docker usa un usuario normal)",
+        "deja que JupyterLab se ejecute como root (máquinas de CI; la imagen Docker usa un usuario normal)",
         "let JupyterLab run as root (CI machines; the Docker image runs as a normal user)"))
     add_lang(p)
     p.set_defaults(func=run_lab)

@@ -4,6 +4,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kata.commands.common import add_lang, apply_lang
 from kata.i18n import t
 
 
@@ -69,10 +70,12 @@ def register(sub):
     p.add_argument("--data-dir", default="data/fashion",
                    help=t("dónde busca load_data primero (por defecto data/fashion)",
                           "where load_data looks first (default data/fashion)"))
+    add_lang(p)
     p.set_defaults(func=run_train)
 
     c = sub.add_parser("compare", help=t("compara entrenamientos lado a lado", "compare training runs side by side"))
     c.add_argument("runs", nargs="+", metavar="RUN", help=t("carpetas escritas por kata train", "run folders written by kata train"))
+    add_lang(c)
     c.set_defaults(func=run_compare)
 
 
@@ -84,6 +87,7 @@ def _error(message) -> int:
 def run_train(args) -> int:
     import os
 
+    apply_lang(args)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from kata import training
 
@@ -98,6 +102,7 @@ def run_train(args) -> int:
 
 
 def run_compare(args) -> int:
+    apply_lang(args)
     from rich.console import Console
     from rich.table import Table
 

@@ -70,7 +70,7 @@ def test_a_first_hint_that_names_the_api_or_writes_the_call_is_named(copy):
                          '"Usa tf.nn.max_pool2d(x, ksize=k, strides=k). Max pooling se queda con el valor mayor')
     found = "\n".join(devcheck.problems(copy))
     assert "step 'maxpool2d', es hint 1 writes the call 'tf.nn.max_pool2d(x, ksize=k, strides=k)'" in found
-    assert "step 'maxpool2d', es hint 1 names the API (tf.n…)" in found
+    assert "step 'maxpool2d', es hint 1 names the API (tf.nn.max_pool2d)" in found
 
 
 def test_a_last_hint_that_writes_no_code_is_named(copy):

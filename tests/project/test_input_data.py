@@ -193,6 +193,7 @@ def test_where_names_the_folder_that_holds_the_files_or_the_download(tmp_path, f
     assert input_data.where(empty) == f"download into {empty} (about 30 MB)"
     idx.write_files(tmp_path / "debian", fake)
     assert input_data.where(empty) == f"{tmp_path / 'debian'} (Debian package)"
+    assert input_data.where(tmp_path / "debian") == f"{tmp_path / 'debian'} (Debian package)"
     shared = idx.write_files(tmp_path / "shared", fake)
     monkeypatch.setenv("FASHION_MNIST_DIR", str(shared))
     assert input_data.where(empty) == f"{shared} (FASHION_MNIST_DIR)"

@@ -87,7 +87,8 @@ def test_steps_one_to_six_each_first_mistake_is_named_in_spanish_and_each_fix_le
         path.write_text(source.replace(reference, mistake), encoding="utf-8")
         wrong = kata(classroom, "check", step_id)
         assert wrong.returncode == 1, wrong.stdout + wrong.stderr
-        first_message = wrong.stdout.split("Primer fallo", 1)[-1]
+        assert "Primer fallo" in wrong.stdout, wrong.stdout
+        first_message = wrong.stdout.split("Primer fallo", 1)[1]
         for phrase in phrases:
             assert phrase in first_message, f"{step_id}: the first message does not say {phrase!r}:\n{wrong.stdout}"
         spanish_only(wrong.stdout + wrong.stderr)

@@ -86,7 +86,7 @@ def test_training_one_epoch_succeeds_and_ends_with_the_test_accuracy(trained, tr
     assert code == 0, stderr
     metrics = json.loads((out / "metrics.json").read_text())
     assert f"Test accuracy after 1 epoch: {metrics['test_accuracy']:.4f}" in stdout
-    assert "epoch 1/1: training loss" in stdout
+    assert "epoch 1/1 · training: loss " in stdout
 
 
 def test_the_loading_line_says_where_the_images_come_from(trained, fake_data):
@@ -99,7 +99,7 @@ def test_a_spanish_learner_reads_the_run_in_spanish(fake_data, tmp_path):
         code, stdout, stderr = kata("--lang", "es", *train_args(folder, tmp_path / "run"))
     assert code == 0, stderr
     assert f"Cargando Fashion-MNIST: {folder}…" in stdout
-    assert "época 1/1: entrenamiento pérdida" in stdout and "exactitud" in stdout
+    assert re.search(r"época 1/1 · entrenamiento: pérdida \d,\d{4}, exactitud \d,\d{4} · test: pérdida", stdout), stdout
     assert "Exactitud en test tras 1 época:" in stdout
     assert not re.search(r"\b(loss|accuracy|epoch|Loading)\b", stdout.replace("--logdir", "")), stdout
 
@@ -268,4 +268,4 @@ def test_ctrl_c_keeps_the_finished_epochs_and_their_curves(fake_data, tmp_path, 
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["status"] == "interrupted" and metrics["completed_epochs"] == 1
     assert (out / "loss.png").is_file() and (out / "accuracy.png").is_file()
-    assert "Interrupted: kept 1 epoch in" in stdout
+    assert "Interrupted after 1 epoch; kept in" in stdout
