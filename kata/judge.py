@@ -13,6 +13,7 @@ Every failure a learner reads is a message, never a traceback of the tests or of
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ class Judge:
         self.sandboxed = config.getoption("--sandbox") == "bwrap"
         self.isolation = sandbox.Isolation(
             "bwrap" if self.sandboxed else "none", config.getoption("--worker-memory-mb"),
-            config.getoption("--worker-output-mb"), tuple(_dataset_dirs()))
+            config.getoption("--worker-output-mb"), tuple(_dataset_dirs()), preload=_preload(config))
         self.timeout = config.getoption("--test-timeout")
         self.label = config.getoption("--impl-label")
         self.faulted = {}          # step id → learner-facing reason the rest of its tests are not run
@@ -65,6 +66,7 @@ class Judge:
         self._tmp = None
         self._workers = None
         self._held = []            # per sandboxed worker: the reference modules it has been sent
+        self._warming = None       # the thread starting the first worker while the tests are collected
 
     @property
     def impl_dir(self) -> Path:
@@ -83,6 +85,18 @@ class Judge:
             else:
                 self._workers = client.shared_workers(PACKAGE_ROOT, self.isolation)
         return self._workers
+
+    def warm_up(self) -> None:
+        """Start the first worker now, in a thread: its Python and TensorFlow start while pytest
+        imports the suites (2 cores: both at once). `load` waits for it; a failure here is left for
+        `load` to meet again and report."""
+        if self.isolation.preload and self._warming is None:
+            key = 0 if self.sandboxed else "shared"
+            worker = self.workers._worker(key)
+            if not worker.alive:
+                self._warming = threading.Thread(target=_start_quietly, args=(worker,), daemon=True,
+                                                 name="kata-worker-warm-up")
+                self._warming.start()
 
     def _start_sandboxed(self, worker_key, fds, home):
         refs = Path(self._tmp.name) / "refs"     # empty: references arrive as text, only when needed
@@ -112,6 +126,8 @@ class Judge:
         step = manifest.get(step_id, self.root)
         if step.id in self.modules:
             return self.modules[step.id]
+        if self._warming is not None:
+            self._warming.join()
         path = self.impl_dir / step.filename
         if not path.is_file():
             raise Feedback(failures.missing_file(path, self.display(path)))
@@ -140,6 +156,8 @@ class Judge:
         return module
 
     def close(self):
+        if self._warming is not None:
+            self._warming.join()
         if self._workers is not None:
             ATTEMPTS.extend(self._workers.attempts)
             self._workers.attempts.clear()
@@ -155,6 +173,28 @@ def _is_step_suite(item) -> bool:
     return item.path.parent.name in SUITE_FOLDERS
 
 
+def _start_quietly(worker) -> None:
+    try:
+        worker.start()
+    except Exception:       # started again, and reported, by the first load
+        worker.close()
+
+
+def _preload(config) -> tuple:
+    """("tensorflow",) when the suites this session imports do (then the judge imports it during
+    collection, and the worker importing it at the same time costs no wait); else nothing."""
+    from importlib.util import find_spec
+
+    files = []
+    for arg in config.args or [str(Path(config.rootpath) / p) for p in config.getini("testpaths")]:
+        path = Path(str(arg).split("::")[0])
+        path = path if path.is_absolute() else Path(config.invocation_params.dir) / path
+        files += sorted(path.rglob("test_*.py")) if path.is_dir() else [path]
+    suites = [f for f in files if f.parent.name in SUITE_FOLDERS and f.is_file()]
+    uses = any(word in f.read_text(encoding="utf-8") for f in suites for word in ("import tensorflow", "import keras"))
+    return ("tensorflow",) if uses and find_spec("tensorflow") else ()
+
+
 def _dataset_dirs() -> list:
     found = [os.environ.get("FASHION_MNIST_DIR", "")]
     return [d for d in found if d and Path(d).is_dir()]
@@ -167,6 +207,9 @@ def pytest_configure(config):
 class JudgePlugin:
     def __init__(self, config):
         self.judge = Judge(config)
+
+    def pytest_sessionstart(self, session):
+        self.judge.warm_up()
 
     def pytest_unconfigure(self, config):
         self.judge.close()

@@ -12,6 +12,7 @@ Nothing that comes back is ever imported, executed or unpickled here.
 import atexit
 import builtins
 import collections
+import dataclasses
 import os
 import signal
 import subprocess
@@ -408,7 +409,9 @@ class Workers:
 
     def _deadline(self, worker) -> float:
         deadline = self.deadline or time.monotonic() + DEFAULT_DEADLINE_S
-        if not worker.alive:   # Python, and perhaps TensorFlow, start before the learner's code runs
+        # Python, and perhaps TensorFlow, start before the learner's code runs: in this request, or
+        # (a worker warmed up while the tests were collected) perhaps still now, before its first module.
+        if not worker.alive or not worker.loaded:
             deadline += STARTUP_ALLOWANCE_S
         return deadline
 
@@ -659,7 +662,7 @@ def shared_workers(runtime: Path, isolation=None) -> Workers:
     across pytest sessions, so a session that checks one step after another — or the proofs'
     hundred variants — imports TensorFlow in a worker once."""
     isolation = isolation or sandbox.Isolation()
-    key = (str(runtime), isolation)
+    key = (str(runtime), dataclasses.replace(isolation, preload=()))   # one worker, whatever it preloaded
     if key not in _SHARED:
         def start(worker_key, fds, home):
             return sandbox.plain_command(runtime, home, [], isolation, fds)

@@ -42,6 +42,7 @@ class Isolation:
     memory_mb: int = 0
     output_mb: int = 64
     read_only: tuple = field(default_factory=tuple)   # extra folders to show (read-only), e.g. a dataset
+    preload: tuple = field(default_factory=tuple)     # libraries the worker imports before the first request
 
 
 def _python_paths() -> list:
@@ -86,6 +87,8 @@ def _worker_args(fds, isolation, reads, writes) -> list:
         args += ["--read-root", str(path)]
     for path in writes:
         args += ["--write-root", str(path)]
+    for name in isolation.preload:
+        args += ["--preload", name]
     return args
 
 

@@ -13,6 +13,7 @@ learner's code returned, which is the learner's to decide anyway.
 import argparse
 import faulthandler
 import hashlib
+import importlib
 import importlib.util
 import io
 import os
@@ -566,6 +567,17 @@ def _limits(memory_mb: int, output_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def _preload(names) -> None:
+    """Import the libraries the learner's modules will import (TensorFlow takes seconds), so that it
+    happens while the judge is still collecting its tests rather than at the first test. A library
+    that fails here fails again, with the learner's traceback, when their module imports it."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="kata.worker.server", allow_abbrev=False)
     parser.add_argument("--read-fd", type=int, required=True)
@@ -574,6 +586,8 @@ def main(argv=None) -> None:
     parser.add_argument("--output-mb", type=int, default=64)
     parser.add_argument("--read-root", action="append", default=[])
     parser.add_argument("--write-root", action="append", default=[])
+    parser.add_argument("--preload", action="append", default=[],
+                        help="a library to import after the greeting, while the judge still collects its tests")
     args = parser.parse_args(argv)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     faulthandler.enable(file=sys.__stderr__)
@@ -586,6 +600,7 @@ def main(argv=None) -> None:
         import numpy  # noqa: F401  (every value crosses through it: under the limits, or not ready)
 
         worker.channel.send({"kind": "ready"})    # before any learner code: a death until here is ours
+        _preload(args.preload)
         worker.serve()
         code = 0
     except BaseException as err:  # the worker's own machinery failed (out of memory while encoding?)

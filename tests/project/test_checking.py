@@ -1,5 +1,7 @@
 """The one rule for "this step passes", shared by `kata check`, `kata status`, the nbgrader cells and the grader."""
 
+from pathlib import Path
+
 import pytest
 
 from kata import impl, manifest
@@ -7,6 +9,7 @@ from kata.suite import Outcome
 from kata.verdict import first_problem, summary
 
 STEP = manifest.get("conv2d")
+REPO = Path(__file__).resolve().parents[2]
 
 
 def outcome(status, name="test_x", message=""):
@@ -42,3 +45,19 @@ def test_asking_for_the_solutions_in_a_copy_without_them_says_it_is_the_student_
     monkeypatch.setenv("KATA_LANG", "en")
     with pytest.raises(impl.StepUnavailable, match="student release"):
         impl.resolve("solutions", tmp_path)
+
+
+def _config(*args, rootdir=None):
+    """The little of pytest's config that `judge._preload` reads."""
+    from types import SimpleNamespace
+    root = rootdir or REPO
+    return SimpleNamespace(args=[str(a) for a in args], rootpath=root, getini=lambda name: ["tests"],
+                           invocation_params=SimpleNamespace(dir=root))
+
+
+def test_the_worker_imports_tensorflow_early_only_for_suites_that_use_it():
+    from kata import judge
+    steps = REPO / "tests" / "steps"
+    assert judge._preload(_config(steps / "test_conv2d.py")) == ("tensorflow",)
+    assert judge._preload(_config("tests/steps/test_data.py::test_x")) == ()
+    assert judge._preload(_config(steps / "test_plot_image.py", steps / "test_keras_model.py")) == ("tensorflow",)
