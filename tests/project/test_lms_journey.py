@@ -18,7 +18,6 @@ The class (built here, nothing downloaded):
 import ast
 import csv
 import io
-import json
 import re
 import shutil
 import subprocess
