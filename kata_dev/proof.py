@@ -321,16 +321,30 @@ def verdicts(run: DriverRun) -> dict:
             for key, result in run.results.items()}
 
 
-def nondeterministic(rounds: int, log=print) -> list:
+def proof_round(stop_first: bool = False) -> dict:
+    """One round in fresh processes: every suite on the solutions, every mutant (only up to its first
+    failure when `stop_first`, as the proof tests run them) and every alternative."""
+    return {"solutions": drive("suites", "solutions"),
+            "mutants": drive("variants", "mutants", *(["--stop-first"] if stop_first else [])),
+            "alternatives": drive("variants", "alternatives")}
+
+
+def session_round() -> dict:
+    """The round this test session's proofs ran anyway (cached), in `proof_round(stop_first=True)`'s form."""
+    return {"solutions": suite_results("solutions"), "mutants": variant_results("mutants"),
+            "alternatives": variant_results("alternatives")}
+
+
+def nondeterministic(rounds: int, log=print, first_round=None, stop_first: bool = False) -> list:
     """Run every suite on the solutions, and every mutant and alternative, `rounds` times, each round
-    in fresh processes; the variants whose verdicts were not the same every time."""
+    in fresh processes; the variants whose verdicts were not the same every time. `first_round`, a
+    round already run the same way (e.g. `session_round()`), counts as round 1."""
     runs = {}
     for number in range(1, rounds + 1):
         log(f"round {number}/{rounds} …")
-        for name, make in (("solutions", lambda: drive("suites", "solutions")),
-                           ("mutants", lambda: drive("variants", "mutants")),
-                           ("alternatives", lambda: drive("variants", "alternatives"))):
-            for key, verdict in verdicts(make()).items():
+        done = first_round if number == 1 and first_round is not None else proof_round(stop_first)
+        for name in ("solutions", "mutants", "alternatives"):
+            for key, verdict in verdicts(done[name]).items():
                 runs.setdefault(f"{name}: {key}", []).append(verdict)
     return [f"{key}: the verdicts differ between runs ({len(set(found))} different outcomes in {len(found)} runs)"
             for key, found in sorted(runs.items()) if len(set(found)) > 1 or len(found) != rounds]

@@ -7,8 +7,9 @@ import pytest
 
 from kata_dev import proof
 
-# CI repeats everything twice more on top of the proofs' own run; `kata dev check --repeat 20` is the
-# long version (see the README's measured figures).
+# CI compares the round the proof tests run anyway (mutants up to their first failure) with one more
+# in fresh processes; `kata dev check --repeat 20` is the long version, every mutant's whole suite
+# each time (see the README's measured figures).
 ROUNDS = int(os.environ.get("KATA_DETERMINISM_ROUNDS", "2"))
 
 
@@ -30,6 +31,16 @@ def test_verdicts_that_never_change_are_not_named(monkeypatch):
     assert proof.nondeterministic(3, log=lambda line: None) == []
 
 
+def test_a_round_already_run_counts_as_the_first(monkeypatch):
+    monkeypatch.setattr(proof, "drive", lambda *args, **kwargs: _run("passed"))
+    earlier = {name: _run("failed") for name in ("solutions", "mutants", "alternatives")}
+    found = proof.nondeterministic(2, log=lambda line: None, first_round=earlier)
+    assert found == ["alternatives: maxpool2d/valid_padding: the verdicts differ between runs (2 different outcomes in 2 runs)",
+                     "mutants: maxpool2d/valid_padding: the verdicts differ between runs (2 different outcomes in 2 runs)",
+                     "solutions: maxpool2d/valid_padding: the verdicts differ between runs (2 different outcomes in 2 runs)"]
+
+
 @pytest.mark.slow
 def test_solutions_mutants_and_alternatives_give_the_same_verdicts_every_round():
-    assert proof.nondeterministic(ROUNDS, log=lambda line: None) == []
+    found = proof.nondeterministic(ROUNDS, log=lambda line: None, first_round=proof.session_round(), stop_first=True)
+    assert found == []
