@@ -80,30 +80,34 @@ def module_of(step_id: str) -> str:
     return manifest.get(step_id, ROOT).module
 
 
-def _edits(tree: ast.Module):
-    """The value of a top-level `EDITS = [...]`, or None for a whole-module variant."""
+def _assigned(tree: ast.Module, name: str):
+    """The literal value of a top-level `name = ...`, or None."""
     for node in tree.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EDITS"]:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
             return ast.literal_eval(node.value)
     return None
 
 
 def variant_source(variant: Variant) -> str:
-    """The full module text a variant stands for."""
+    """The full module text a variant stands for: the file itself, or, when it holds
+    `EDITS = [(old, new), ...]`, those replacements applied to the reference solution (or to
+    `BASE`, another variant's file in the same folder, when the pattern differs from that one's)."""
     text = variant.path.read_text(encoding="utf-8")
-    edits = _edits(ast.parse(text))
+    tree = ast.parse(text)
+    edits = _assigned(tree, "EDITS")
     if edits is None:
         return text
     from kata.stubs import BEGIN, END
 
-    reference = ROOT / "solutions" / f"{module_of(variant.step_id)}.py"
+    base = _assigned(tree, "BASE")
+    reference = variant.path.parent / base if base else ROOT / "solutions" / f"{module_of(variant.step_id)}.py"
     source = "".join(line for line in reference.read_text(encoding="utf-8").splitlines(keepends=True)
                      if not line.strip().startswith((BEGIN, END)))
     for number, (old, new) in enumerate(edits, start=1):
         found = source.count(old)
         if found != 1:
             raise ValueError(f"{variant.path}: edit {number} matches {reference.name} {found} times, not once; "
-                             f"update the mutant to the current solution")
+                             f"update the variant to the current {reference.name}")
         source = source.replace(old, new)
     return source
 

@@ -32,6 +32,19 @@ def test_each_case_says_where_its_pattern_occurs_and_what_it_should_get(case):
     proof.expected_phrase(case)
 
 
+def test_a_case_written_as_edits_of_another_is_that_case_with_the_edits_applied(tmp_path):
+    folder = tmp_path / "corpus" / "plot_image"
+    folder.mkdir(parents=True)
+    (folder / "drawn.py").write_text('"""x/y a.py"""\nEXPECT = None\n\ndef plot_image(plt):\n    return 1\n')
+    edited = folder / "edited.py"
+    edited.write_text('"""x/y b.py"""\nEXPECT = None\nBASE = "drawn.py"\nEDITS = [("return 1", "return 2")]\n')
+    case = proof.Variant("corpus", "plot_image", edited)
+    assert proof.variant_source(case).endswith("def plot_image(plt):\n    return 2\n")
+    edited.write_text('"""x/y b.py"""\nBASE = "drawn.py"\nEDITS = [("return 3", "return 2")]\n')
+    with pytest.raises(ValueError, match="edit 1 matches drawn.py 0 times"):
+        proof.variant_source(case)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_a_case_gets_the_verdict_and_the_first_message_it_deserves(case):

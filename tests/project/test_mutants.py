@@ -11,6 +11,8 @@ Layout of mutants and alternatives (shared by every step):
   or a docstring and `EDITS = [(old, new), ...]`, text replacements applied to the reference
   module without its solution markers, each `old` matching exactly once — the short form for a
   mistake of a line or two in a long module, which also follows later changes of the solution.
+  With `BASE = "<other file>.py"` the edits apply to another variant of the same folder instead
+  (a corpus pattern that differs from another by a line or two).
   It becomes `<module>.py` in a temporary copy of `solutions/`, and the step's suite
   `tests/steps/test_<step_id>.py` runs against that folder (`--impl <folder>`).
 - The docstring's first line says the mistake (mutants: "Uses padding='VALID'.") or the other
