@@ -88,15 +88,18 @@ class Judge:
 
     def warm_up(self) -> None:
         """Start the first worker now, in a thread: its Python and TensorFlow start while pytest
-        imports the suites (2 cores: both at once). `load` waits for it; a failure here is left for
-        `load` to meet again and report."""
-        if self.isolation.preload and self._warming is None:
-            key = 0 if self.sandboxed else "shared"
-            worker = self.workers._worker(key)
-            if not worker.alive:
-                self._warming = threading.Thread(target=_start_quietly, args=(worker,), daemon=True,
-                                                 name="kata-worker-warm-up")
-                self._warming.start()
+        imports the suites (2 cores: both at once). A request waits for a start under way
+        (`Worker.ensure_started`); any failure here is left for the first load to meet and report."""
+        if not self.isolation.preload or self._warming is not None:
+            return
+        try:
+            worker = self.workers._worker(0 if self.sandboxed else "shared")
+        except Exception:           # e.g. no bubblewrap: every test reports it, as before
+            return
+        if not worker.alive:
+            self._warming = threading.Thread(target=_start_quietly, args=(worker,), daemon=True,
+                                             name="kata-worker-warm-up")
+            self._warming.start()
 
     def _start_sandboxed(self, worker_key, fds, home):
         refs = Path(self._tmp.name) / "refs"     # empty: references arrive as text, only when needed
@@ -175,9 +178,9 @@ def _is_step_suite(item) -> bool:
 
 def _start_quietly(worker) -> None:
     try:
-        worker.start()
+        worker.ensure_started()
     except Exception:       # started again, and reported, by the first load
-        worker.close()
+        pass                # (a failed start has already closed the worker)
 
 
 def _preload(config) -> tuple:

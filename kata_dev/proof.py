@@ -88,20 +88,29 @@ def _assigned(tree: ast.Module, name: str):
     return None
 
 
-def variant_source(variant: Variant) -> str:
+def variant_source(variant: Variant, _seen: tuple = ()) -> str:
     """The full module text a variant stands for: the file itself, or, when it holds
     `EDITS = [(old, new), ...]`, those replacements applied to the reference solution (or to
     `BASE`, another variant's file in the same folder, when the pattern differs from that one's)."""
     text = variant.path.read_text(encoding="utf-8")
     tree = ast.parse(text)
-    edits = _assigned(tree, "EDITS")
+    edits, base = _assigned(tree, "EDITS"), _assigned(tree, "BASE")
     if edits is None:
+        if base is not None:
+            raise ValueError(f"{variant.path}: BASE = {base!r} needs EDITS = [(old, new), ...] to apply to it")
         return text
     from kata.stubs import BEGIN, END
 
-    base = _assigned(tree, "BASE")
-    reference = variant.path.parent / base if base else ROOT / "solutions" / f"{module_of(variant.step_id)}.py"
-    source = "".join(line for line in reference.read_text(encoding="utf-8").splitlines(keepends=True)
+    if base is None:
+        reference = ROOT / "solutions" / f"{module_of(variant.step_id)}.py"
+        source = reference.read_text(encoding="utf-8")
+    else:
+        reference = variant.path.parent / str(base)
+        if Path(str(base)).name != base or not reference.is_file() or reference in (variant.path, *_seen):
+            raise ValueError(f"{variant.path}: BASE = {base!r} must name another file of the same folder "
+                             f"(and no chain of BASEs may come back to a file)")
+        source = variant_source(Variant(variant.kind, variant.step_id, reference), (*_seen, variant.path))
+    source = "".join(line for line in source.splitlines(keepends=True)
                      if not line.strip().startswith((BEGIN, END)))
     for number, (old, new) in enumerate(edits, start=1):
         found = source.count(old)

@@ -213,6 +213,8 @@ class Worker:
         self.channel = None
         self.loaded = {}
         self.calls = 0
+        self.answered = 0           # replies since this process started (0: it may still be importing)
+        self._starting = threading.Lock()   # a warm-up thread may be starting it while a test asks
         self._stderr = collections.deque()
         self._stderr_size = 0
         self._home = None
@@ -223,6 +225,17 @@ class Worker:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> None:
+        with self._starting:
+            self._start()
+
+    def ensure_started(self) -> None:
+        """Start the worker unless it runs; waits for a start already under way in another thread."""
+        with self._starting:
+            if not self.alive:
+                self.close()
+                self._start()
+
+    def _start(self) -> None:
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
         self._home = tempfile.TemporaryDirectory(prefix="kata-worker-")
@@ -242,6 +255,7 @@ class Worker:
                          name=f"{self.name}-output").start()
         self.loaded = {}
         self.calls = 0
+        self.answered = 0
         try:
             hello, _ = self.channel.receive(time.monotonic() + STARTUP_ALLOWANCE_S)
             if hello.get("kind") != "ready":
@@ -287,9 +301,7 @@ class Worker:
 
     def request(self, header, blobs, deadline, call, on_callback=None):
         """Send one request and wait for its answer, serving the worker's callback requests meanwhile."""
-        if not self.alive:
-            self.close()
-            self.start()
+        self.ensure_started()
         try:
             self.channel.send(header, blobs)
             while True:
@@ -297,6 +309,7 @@ class Worker:
                 if reply.get("kind") == "callback" and on_callback is not None:
                     on_callback(reply, reply_blobs)
                     continue
+                self.answered += 1
                 return reply, reply_blobs
         except ChannelTimeout:
             self._dump_stack()
@@ -410,8 +423,8 @@ class Workers:
     def _deadline(self, worker) -> float:
         deadline = self.deadline or time.monotonic() + DEFAULT_DEADLINE_S
         # Python, and perhaps TensorFlow, start before the learner's code runs: in this request, or
-        # (a worker warmed up while the tests were collected) perhaps still now, before its first module.
-        if not worker.alive or not worker.loaded:
+        # (a worker warmed up while the tests were collected) perhaps still now, before its first answer.
+        if not worker.alive or worker.answered == 0:
             deadline += STARTUP_ALLOWANCE_S
         return deadline
 
@@ -662,7 +675,9 @@ def shared_workers(runtime: Path, isolation=None) -> Workers:
     across pytest sessions, so a session that checks one step after another — or the proofs'
     hundred variants — imports TensorFlow in a worker once."""
     isolation = isolation or sandbox.Isolation()
-    key = (str(runtime), dataclasses.replace(isolation, preload=()))   # one worker, whatever it preloaded
+    # One worker whatever it preloads: it starts with the first session's preload (and starts again
+    # with it after a crash); a later session's only cost is importing TensorFlow at its first test.
+    key = (str(runtime), dataclasses.replace(isolation, preload=()))
     if key not in _SHARED:
         def start(worker_key, fds, home):
             return sandbox.plain_command(runtime, home, [], isolation, fds)

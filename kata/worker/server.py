@@ -570,12 +570,17 @@ def _limits(memory_mb: int, output_mb: int) -> None:
 def _preload(names) -> None:
     """Import the libraries the learner's modules will import (TensorFlow takes seconds), so that it
     happens while the judge is still collecting its tests rather than at the first test. A library
-    that fails here fails again, with the learner's traceback, when their module imports it."""
+    that fails here leaves its traceback in the worker's stderr (kept for crash diagnoses) and no
+    half-imported modules behind: the learner's own import of it then fails as it would have."""
     for name in names:
+        before = set(sys.modules)
         try:
             importlib.import_module(name)
         except Exception:
-            pass
+            traceback.print_exc(file=sys.__stderr__)
+            for added in set(sys.modules) - before:
+                if added == name or added.startswith(name + "."):
+                    del sys.modules[added]
 
 
 def main(argv=None) -> None:

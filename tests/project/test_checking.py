@@ -61,3 +61,29 @@ def test_the_worker_imports_tensorflow_early_only_for_suites_that_use_it():
     assert judge._preload(_config(steps / "test_conv2d.py")) == ("tensorflow",)
     assert judge._preload(_config("tests/steps/test_data.py::test_x")) == ()
     assert judge._preload(_config(steps / "test_plot_image.py", steps / "test_keras_model.py")) == ("tensorflow",)
+
+
+def test_a_worker_asked_for_by_two_threads_at_once_starts_once():
+    """The judge warms a worker up in a thread while pytest collects; a test that asks for it at the
+    same moment waits for that start instead of starting a second process."""
+    import threading
+
+    from kata.paths import PACKAGE_ROOT
+    from kata.worker import client, sandbox
+
+    starts = []
+
+    def command(fds, home):
+        starts.append(home)
+        return sandbox.plain_command(PACKAGE_ROOT, home, [], sandbox.Isolation(), fds)
+
+    worker = client.Worker(command)
+    try:
+        threads = [threading.Thread(target=worker.ensure_started) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(starts) == 1 and worker.alive and worker.answered == 0
+    finally:
+        worker.close()

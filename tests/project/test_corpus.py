@@ -43,6 +43,13 @@ def test_a_case_written_as_edits_of_another_is_that_case_with_the_edits_applied(
     edited.write_text('"""x/y b.py"""\nBASE = "drawn.py"\nEDITS = [("return 3", "return 2")]\n')
     with pytest.raises(ValueError, match="edit 1 matches drawn.py 0 times"):
         proof.variant_source(case)
+    for base in ("../drawn.py", "missing.py", "edited.py"):
+        edited.write_text(f'"""x/y b.py"""\nBASE = {base!r}\nEDITS = [("return 1", "return 2")]\n')
+        with pytest.raises(ValueError, match="must name another file of the same folder"):
+            proof.variant_source(case)
+    (folder / "drawn.py").write_text('"""x/y a.py"""\nBASE = "edited.py"\nEDITS = [("2", "3")]\n')
+    with pytest.raises(ValueError, match="no chain of BASEs"):
+        proof.variant_source(case)
 
 
 @pytest.mark.slow

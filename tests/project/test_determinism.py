@@ -9,7 +9,8 @@ from kata_dev import proof
 
 # CI compares the round the proof tests run anyway (mutants up to their first failure) with one more
 # in fresh processes; `kata dev check --repeat 20` is the long version, every mutant's whole suite
-# each time (see the README's measured figures).
+# each time (see the README's measured figures). KATA_DETERMINISM_ROUNDS counts the session's round:
+# 1 compares nothing.
 ROUNDS = int(os.environ.get("KATA_DETERMINISM_ROUNDS", "2"))
 
 
