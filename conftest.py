@@ -12,7 +12,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from kata import manifest, quiet  # noqa: E402
-from kata.suite import SUITE_FOLDERS, step_of  # noqa: E402
+from kata.suite import SUITE_FOLDERS, step_of, uses_tensorflow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 pytest_plugins = ["kata.judge"]
@@ -31,8 +31,7 @@ def pytest_configure(config):
 def pytest_collect_file(file_path, parent):
     """Import TensorFlow quietly before the first suite that uses it (see kata/quiet.py)."""
     if file_path.suffix == ".py" and file_path.name.startswith("test_") and "tensorflow" not in sys.modules:
-        text = file_path.read_text(encoding="utf-8", errors="replace")
-        if "import tensorflow" in text or "import keras" in text:
+        if uses_tensorflow(file_path):
             quiet.tensorflow()
 
 

@@ -22,7 +22,7 @@ from kata import failures, impl, manifest
 from kata.feedback import Feedback
 from kata.paths import PACKAGE_ROOT, find_root, relative
 from kata.stubs import is_stub_error
-from kata.suite import SUITE_FOLDERS, step_of
+from kata.suite import SUITE_FOLDERS, step_of, uses_tensorflow
 from kata.worker import client, sandbox
 
 DEFAULT_TEST_TIMEOUT_S = 300.0
@@ -194,8 +194,7 @@ def _preload(config) -> tuple:
         path = path if path.is_absolute() else Path(config.invocation_params.dir) / path
         files += sorted(path.rglob("test_*.py")) if path.is_dir() else [path]
     suites = [f for f in files if f.parent.name in SUITE_FOLDERS and f.is_file()]
-    uses = any(word in f.read_text(encoding="utf-8") for f in suites for word in ("import tensorflow", "import keras"))
-    return ("tensorflow",) if uses and find_spec("tensorflow") else ()
+    return ("tensorflow",) if any(map(uses_tensorflow, suites)) and find_spec("tensorflow") else ()
 
 
 def _dataset_dirs() -> list:

@@ -19,6 +19,7 @@ from kata.paths import find_root
 
 FORMAT = 1
 MANIFEST = Path("kata") / "steps.toml"
+GLOSSARY = Path("kata") / "glossary.toml"   # the one Spanish word for each idea, beside the manifest
 
 
 class ManifestError(ValueError):
@@ -213,3 +214,9 @@ def lesson(step: Step, root=None) -> Lesson:
     # Paragraphs are wrapped in the file for reading; a notebook gets each paragraph on one line.
     texts = {lang: "\n\n".join(" ".join(p.split()) for p in body.split("\n\n")) for lang, body in sections.items()}
     return Lesson(texts, code)
+
+
+def glossary(root=None) -> list:
+    """The terms of kata/glossary.toml: each a dict with `es`, `en`, and perhaps `note` and `avoid`."""
+    with open(Path(root or find_root()) / GLOSSARY, "rb") as handle:
+        return tomllib.load(handle)["term"]

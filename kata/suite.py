@@ -33,6 +33,12 @@ class Outcome:
     fault: dict = None        # the worker stopped during the test: {"kind": timeout|crash|memory|protocol, "reason"}
 
 
+def uses_tensorflow(path) -> bool:
+    """Whether a test file imports TensorFlow or Keras (read as text: nothing is imported to tell)."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return "import tensorflow" in text or "import keras" in text
+
+
 def step_of(path) -> str:
     """The step id of a suite file: tests/steps/test_conv2d.py → conv2d."""
     return Path(str(path)).stem.removeprefix("test_")

@@ -9,7 +9,6 @@ links only to files the bundle holds; `tests/project/test_student_readme.py` che
 from pathlib import Path
 
 from kata import manifest
-from kata.manifest import tomllib
 
 FASHION_MNIST = "https://github.com/zalandoresearch/fashion-mnist"
 
@@ -176,9 +175,7 @@ receive a report with your score, each step ✓/✗ and, for what fails, the fir
 
 def _glossary(root) -> str:
     """The table of kata/glossary.toml: the one Spanish word for each idea."""
-    with open(Path(root) / "kata" / "glossary.toml", "rb") as handle:
-        terms = tomllib.load(handle)["term"]
-    rows = "\n".join(f"| {term['es']} | *{term['en']}* | {term.get('note', '')} |" for term in terms)
+    rows = "\n".join(f"| {term['es']} | *{term['en']}* | {term.get('note', '')} |" for term in manifest.glossary(root))
     return f"""
 ## Vocabulario · Words
 

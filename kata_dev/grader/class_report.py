@@ -23,8 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from kata.files import atomic_path, write_atomic
-from kata.stubs import STUB_TAG
-from kata_dev.grader.reports import OUT_OF, grade_10, markdown_html
+from kata_dev.grader.reports import OUT_OF, first_failure, grade_10, markdown_html, met_the_stub
 
 SIMILARITY = 0.5            # share of one submission's own code found in another's
 MIN_OWN_CHARACTERS = 120    # below this, a submission has too little code of its own to compare
@@ -141,9 +140,9 @@ def step_rates(results: list, steps) -> list:
         passed = sum(s["status"] == "passed" for s in records)
         firsts = Counter()
         for r in results:
-            first = next((x for x in r["tests"] if x["step"] == step.id and x["status"] != "passed"), None)
+            first = first_failure([x for x in r["tests"] if x["step"] == step.id])
             if first:   # an untouched stub says nothing about the step's tests
-                firsts[NOT_STARTED if STUB_TAG in (first["message"] or "") else first["name"]] += 1
+                firsts[NOT_STARTED if met_the_stub(first) else first["name"]] += 1
         common = firsts.most_common(1)
         rates.append({"id": step.id, "number": step.number, "title": step.title("es"), "passed": passed,
                       "graded": len(records), "rate": passed / len(records) if records else 0.0,

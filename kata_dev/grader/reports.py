@@ -100,10 +100,14 @@ def learner_message(text: str, limit: int = MESSAGE_LINES) -> str:
     return "\n".join(lines).strip()
 
 
-def _not_started(step: dict, tests: list) -> bool:
-    """The step's first failure met the untouched stub (later messages may be cut short)."""
-    first = next((x for x in tests if x["status"] != "passed"), None)
-    return first is not None and STUB_TAG in (first["message"] or "")
+def first_failure(tests: list):
+    """The first of a step's test results that did not pass, or None."""
+    return next((x for x in tests if x["status"] != "passed"), None)
+
+
+def met_the_stub(failure) -> bool:
+    """Whether a failing test met the untouched stub (its message names it; later ones may be cut short)."""
+    return failure is not None and STUB_TAG in (failure["message"] or "")
 
 
 def feedback_text(result: dict, lang=None) -> str:
@@ -124,7 +128,7 @@ def feedback_text(result: dict, lang=None) -> str:
     lines.append("")
     failing = [s for s in result["steps"] if s["status"] != "passed"]
     absent = [s for s in failing if s["status"] == "missing"]
-    unstarted = [s for s in failing if s not in absent and _not_started(s, tests_of[s["id"]])]
+    unstarted = [s for s in failing if s not in absent and met_the_stub(first_failure(tests_of[s["id"]]))]
     if absent:
         files = ", ".join(f"`{s['module']}`" for s in absent)
         lines += [t(f"**No entregado:** {files}.", f"**Not handed in:** {files}.", lang), ""]
@@ -171,7 +175,7 @@ def _step_failure(step: dict, tests: list, lang) -> list:
     if step["faults"]:
         lines += [t(f"**Se detuvo:** {learner_message(step['faults'][0])}",
                     f"**Stopped:** {learner_message(step['faults'][0])}", lang), ""]
-    first = next((x for x in tests if x["status"] != "passed"), None)
+    first = first_failure(tests)
     if tests:
         lines.append(t(f"Pasan {step['passed']} de {step['tests']} tests.",
                        f"{step['passed']} of {step['tests']} tests pass.", lang)

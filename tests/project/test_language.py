@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from kata import manifest
-from kata.manifest import tomllib
 from kata.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,8 +65,7 @@ def _spanish_texts():
 
 
 def _avoided():
-    terms = tomllib.loads((ROOT / "kata" / "glossary.toml").read_text(encoding="utf-8"))["term"]
-    return [(term, re.compile(pattern, re.IGNORECASE)) for term in terms for pattern in term.get("avoid", [])]
+    return [(term, re.compile(pattern, re.IGNORECASE)) for term in manifest.glossary(ROOT) for pattern in term.get("avoid", [])]
 
 
 def test_every_message_call_gives_a_spanish_and_an_english_text():
@@ -101,7 +99,7 @@ def test_every_solution_docstring_has_a_spanish_half_then_an_english_half():
 
 
 def test_the_glossary_lists_terms_with_a_spanish_word_each():
-    terms = tomllib.loads((ROOT / "kata" / "glossary.toml").read_text(encoding="utf-8"))["term"]
+    terms = manifest.glossary(ROOT)
     assert {"step (of the kata)", "stride", "batch", "epoch", "bias", "flatten"} <= {t["en"] for t in terms}
     assert all(t["es"] for t in terms)
 

@@ -68,8 +68,7 @@ def test_its_step_table_is_the_manifests_and_it_says_how_to_hand_in(text):
 
 
 def test_it_lists_the_glossary_so_a_learner_can_look_up_each_word(text):
-    from kata.manifest import tomllib
+    from kata import manifest
 
-    terms = tomllib.loads((REPO / "kata" / "glossary.toml").read_text(encoding="utf-8"))["term"]
-    for term in terms:
+    for term in manifest.glossary(REPO):
         assert f"| {term['es']} | *{term['en']}* |" in text
