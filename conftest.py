@@ -1,4 +1,4 @@
-"""Shared pytest set-up: the judge (`kata.judge`: `--impl`, the step modules in a worker, messages
+"""Shared pytest set-up: the judge (`kata.judging.plugin`: `--impl`, the step modules in a worker, messages
 for learners), a marker per step, and CI's rule that a skipped test fails the run."""
 
 import os
@@ -12,10 +12,10 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from kata import manifest, quiet  # noqa: E402
-from kata.suite import SUITE_FOLDERS, step_of, uses_tensorflow  # noqa: E402
+from kata.judging.suite import SUITE_FOLDERS, step_of, uses_tensorflow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
-pytest_plugins = ["kata.judge"]
+pytest_plugins = ["kata.judging.plugin"]
 
 # Mutants, alternatives and the corpus are whole step modules that the proof tests load on purpose; pytest
 # must never collect them as tests, whatever their names.

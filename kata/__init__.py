@@ -11,7 +11,8 @@ def check(step=None, impl="exercises", lang=None) -> bool:
     digest in the learner's language; True when they all pass."""
     import os
 
-    from kata import status, suite, verdict
+    from kata import status
+    from kata.judging import suite, verdict
 
     chosen = status.choose(step)
     saved = os.environ.get("KATA_LANG")

@@ -8,8 +8,6 @@ the tests pass the reference folder so one mistake does not fail every later ste
 """
 
 import hashlib
-import importlib.util
-import sys
 import types
 from pathlib import Path
 
@@ -88,13 +86,11 @@ def _step_for(module: str, root):
 
 def _exec_module(module: str, path: Path, deps: dict) -> types.ModuleType:
     """Execute a module file under a private name, with `deps` visible as plain imports."""
+    from kata.worker import loading
+
     name = f"kata_impl_{hashlib.sha1(str(path.parent).encode()).hexdigest()[:8]}.{module}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    saved = {n: sys.modules.get(n) for n in deps}
-    sys.modules.update(deps)
     try:
-        spec.loader.exec_module(mod)
+        return loading.execute(module, path=path, deps=deps, private_name=name)
     except SyntaxError as err:
         raise StepUnavailable(
             t(f"{path.name}, línea {err.lineno}: error de sintaxis ({err.msg}); corrígelo y vuelve a probar",
@@ -105,13 +101,6 @@ def _exec_module(module: str, path: Path, deps: dict) -> types.ModuleType:
             t(f"{path.name} falla al importarse: {type(err).__name__}: {err}",
               f"{path.name} fails on import: {type(err).__name__}: {err}")
         ) from err
-    finally:
-        for n, old in saved.items():
-            if old is None:
-                sys.modules.pop(n, None)
-            else:
-                sys.modules[n] = old
-    return mod
 
 
 def load_step(step_id: str, impl="exercises", *, reference_deps=True, root=None) -> types.ModuleType:

@@ -60,7 +60,8 @@ def kata_module(line: str, cell: str) -> None:
 
 def check_step(step_id: str) -> None:
     """Run the step's tests on the module its answer cell saved; AssertionError when any fails."""
-    from kata import manifest, suite, verdict
+    from kata import manifest
+    from kata.judging import suite, verdict
 
     step = manifest.get(step_id)
     folder = setup()
@@ -80,9 +81,10 @@ def check_hidden(step_id: str, source: str) -> None:
     module its answer cell saved; AssertionError when any fails."""
     import pytest
 
-    from kata import manifest, verdict
+    from kata import manifest
+    from kata.judging import verdict
     from kata.paths import find_root
-    from kata.suite import Recorder
+    from kata.judging.suite import Recorder
 
     step = manifest.get(step_id)
     folder = setup()
@@ -99,7 +101,7 @@ def check_hidden(step_id: str, source: str) -> None:
     sys.modules.pop(f"hidden.{test_file.stem}", None)      # a cell run again collects the file afresh
     recorder = Recorder()
     with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main([str(test_file), f"--impl={folder}", "-q", "-p", "no:cacheprovider", "-p", "kata.judge",
+        pytest.main([str(test_file), f"--impl={folder}", "-q", "-p", "no:cacheprovider", "-p", "kata.judging.plugin",
                      f"--rootdir={root}", "-c", str(root / "pyproject.toml")], plugins=[recorder])
     ok, text = verdict.summary(step, recorder.outcomes)
     if not ok:

@@ -11,7 +11,8 @@ Nothing here imports TensorFlow or pytest until a step's tests actually have to 
 from dataclasses import dataclass
 from pathlib import Path
 
-from kata import manifest, state, verdict
+from kata import manifest, state
+from kata.judging import verdict
 from kata.i18n import t
 from kata.paths import find_root, suite_path
 from kata.stubs import is_untouched
@@ -59,7 +60,7 @@ def quick_status(step, root, saved) -> StepStatus:
 
 
 def summarize(step, outcomes) -> StepStatus:
-    """One step's status from its test Outcomes, by the one rule of `kata.verdict`."""
+    """One step's status from its test Outcomes, by the one rule of `kata.judging.verdict`."""
     mine = [o for o in outcomes if o.step == step.id]
     count = sum(o.status == "passed" for o in mine)
     if verdict.passed(mine):
@@ -73,7 +74,7 @@ def summarize(step, outcomes) -> StepStatus:
 
 def run_steps(steps, impl="exercises", root=None) -> list:
     """Run the public tests of `steps` in one pytest session; one StepStatus each."""
-    from kata import suite
+    from kata.judging import suite
 
     outcomes = suite.run([s.id for s in steps], impl, root=root)
     return [summarize(s, outcomes) for s in steps]

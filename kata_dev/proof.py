@@ -9,7 +9,7 @@ temporary folder is filled with a copy of `solutions/` in which the step's modul
 the variant, and the step's suite runs against that folder (`--impl <folder>`).
 
 Importing TensorFlow costs seconds, so all variants of a kind run in ONE child process: this module
-is also a script that runs each suite in-process with `kata.suite.run` (kata/impl.py caches modules
+is also a script that runs each suite in-process with `kata.judging.suite.run` (kata/impl.py caches modules
 by path and content, so every temporary folder loads fresh) and prints one JSON line per run:
 
     python -m kata_dev.proof variants mutants [--stop-first] [--only=conv2d,data]
@@ -131,8 +131,8 @@ def make_impl(variant: Variant, folder: Path) -> Path:
 # --- the child process -----------------------------------------------------------------------
 
 def run_suite(step_id: str, impl, stop_first=False) -> dict:
-    """Run tests/steps/test_<step_id>.py against `impl` in this process, through kata.suite."""
-    from kata import suite
+    """Run tests/steps/test_<step_id>.py against `impl` in this process, through kata.judging.suite."""
+    from kata.judging import suite
 
     start = time.perf_counter()
     with contextlib.redirect_stderr(io.StringIO()):

@@ -57,7 +57,7 @@ def run_check(args) -> int:
 
 
 def print_failure(result, path) -> None:
-    from kata import verdict
+    from kata.judging import verdict
     from kata.stubs import STUB_TAG
 
     step = result.step

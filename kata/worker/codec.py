@@ -9,7 +9,7 @@ What crosses, and what each side gets back:
 | list, tuple, dict, set | `{"$": "list" / "tuple" / "dict" / "set", "v": …}` | the same container |
 | NumPy array or scalar | dtype, shape and the raw bytes as a blob | an array or scalar (numeric dtypes only) |
 | tf.Tensor, tf.Variable | the same, plus trainable and name for a Variable | tf.constant, tf.Variable |
-| keras.Model | its JSON config, weights and compile config | rebuilt with Keras' safe deserialisation, only from Keras's own classes (`keras_safe`) |
+| keras.Model | its JSON config, weights and compile settings | rebuilt from a checked config of Keras's own classes, compiled from names in fixed tables (`keras_plain`) |
 | keras History | history, params, epochs and its model | a keras.callbacks.History |
 | matplotlib Figure, Axes, pyplot | a reference into the figures mirrored with the message (`figures.py`) | the mirrored figure or axes |
 | a judge callable or keras Callback | an id | a proxy that asks the judge to run it |
@@ -24,6 +24,8 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from kata.judging.limits import MAX_ARRAY_DIMENSION, MAX_ARRAY_RANK
 
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
@@ -147,25 +149,25 @@ class Encoder:
             self.files.append(value)
             return {"$": "output_file", "id": len(self.files) - 1, "name": Path(value.path).name}
         if isinstance(value, np.ndarray):
-            return self._ref(self._array("array", value), value)
+            return self._ref(self.array_node("array", value), value)
         if isinstance(value, np.generic):
-            return self._array("scalar", np.asarray(value))
+            return self.array_node("scalar", np.asarray(value))
         tf = _tf()
         if tf is not None:
             if isinstance(value, tf.Variable):
-                node = self._array("variable", value.numpy())
+                node = self.array_node("variable", value.numpy())
                 node.update(trainable=bool(value.trainable), name=value.name.split(":")[0])
                 return self._ref(node, value)
             if tf.is_tensor(value) and hasattr(value, "numpy"):
                 if value.dtype == tf.string:
                     return None
-                return self._array("tensor", value.numpy())
+                return self.array_node("tensor", value.numpy())
         keras = _keras()
         if keras is not None:
-            from kata.worker import keras_safe
+            from kata.worker import keras_plain
 
             if isinstance(value, keras.Model):
-                return self._ref(keras_safe.encode_model(value, self), value)
+                return self._ref(keras_plain.encode_model(value, self), value)
             if isinstance(value, keras.callbacks.History):
                 return {"$": "history", "history": self.encode(dict(value.history), depth + 1),
                         "params": self.encode(dict(value.params or {}), depth + 1),
@@ -186,7 +188,7 @@ class Encoder:
             return self._callback(value, keras=False)
         return None
 
-    def _array(self, kind, array):
+    def array_node(self, kind, array):
         import numpy as np
 
         dtype = array.dtype.newbyteorder("=") if array.dtype.byteorder not in "=|" else array.dtype
@@ -322,9 +324,9 @@ class Decoder:
         import numpy as np
 
         dtype, shape = node.get("dtype"), node.get("shape")
-        if dtype not in NUMERIC_DTYPES or not isinstance(shape, list) \
-                or not all(isinstance(d, int) and d >= 0 for d in shape):
-            raise CodecError(f"malformed array node (dtype {dtype!r}, shape {shape!r})")
+        if dtype not in NUMERIC_DTYPES or not isinstance(shape, list) or len(shape) > MAX_ARRAY_RANK \
+                or not all(type(d) is int and 0 <= d <= MAX_ARRAY_DIMENSION for d in shape):
+            raise CodecError(f"malformed array node (dtype {str(dtype)[:20]!r}, shape {_short_repr(shape, 80)})")
         data = self._blob(node)
         expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
         if len(data) != expected:
@@ -348,9 +350,9 @@ class Decoder:
         return tf.Variable(self.array(node), trainable=bool(node.get("trainable", True)), name=name or None)
 
     def _decode_model(self, node, depth):
-        from kata.worker import keras_safe
+        from kata.worker import keras_plain
 
-        return keras_safe.decode_model(node, self, trusted=self.trusted)
+        return keras_plain.decode_model(node, self)
 
     def _decode_history(self, node, depth):
         from kata import quiet

@@ -13,6 +13,8 @@ import sys
 
 import numpy as np
 
+from kata.judging.limits import MAX_ARTISTS, MAX_AXES
+
 TITLE_LOCATIONS = ("left", "center", "right")
 
 
@@ -124,6 +126,12 @@ def apply(figure, desc: dict, array) -> None:
     `array(node)` turns an array node back into a NumPy array.
     """
     _check(isinstance(desc, dict) and isinstance(desc.get("axes"), list), "malformed figure description")
+    _check(len(desc["axes"]) <= MAX_AXES, f"a figure with more than {MAX_AXES} Axes")
+    for ax_desc in desc["axes"]:
+        _check(isinstance(ax_desc, dict), "malformed Axes description")
+        for kind in ("images", "lines", "texts"):
+            _check(isinstance(ax_desc.get(kind, []), list) and len(ax_desc.get(kind, [])) <= MAX_ARTISTS,
+                   f"an Axes with more than {MAX_ARTISTS} {kind}")
     size = desc.get("size")
     if isinstance(size, list) and len(size) == 2 and all(isinstance(v, (int, float)) and 0 < v < 1000 for v in size):
         figure.set_size_inches(size)
@@ -179,7 +187,7 @@ def _new_axes(figure, ax_desc):
 
 
 def _text(value) -> str:
-    return str(value)[:1000] if value is not None else ""
+    return str(value)[:500] if value is not None else ""
 
 
 def _redraw(ax, d: dict, array) -> None:
@@ -232,4 +240,10 @@ def _redraw(ax, d: dict, array) -> None:
 
 
 def _marker(marker):
-    return None if marker in (None, "None", "none", "") else marker
+    """A marker by name, from matplotlib's own list (a "$…$" marker would be parsed as mathtext)."""
+    from matplotlib.markers import MarkerStyle
+
+    if marker in (None, "None", "none", ""):
+        return None
+    _check(isinstance(marker, str) and marker in MarkerStyle.markers, f"an unknown marker {str(marker)[:20]!r}")
+    return marker

@@ -17,7 +17,7 @@ _HEAD = struct.Struct(">II")
 _BLOB = struct.Struct(">Q")
 MAX_HEADER = 8 * 1024 * 1024
 MAX_BLOBS = 100_000
-MAX_MESSAGE = 1024 * 1024 * 1024
+MAX_MESSAGE = 1024 * 1024 * 1024     # the most any message may be; a judge sets less per request
 
 
 class ProtocolError(Exception):
@@ -52,9 +52,13 @@ class Channel:
                 written = os.write(self.write_fd, view)
                 view = view[written:]
 
-    def receive(self, deadline=None):
-        """(header dict, [bytes blobs]); waits until `deadline` (time.monotonic()) or forever."""
+    def receive(self, deadline=None, max_message=None):
+        """(header dict, [bytes blobs]); waits until `deadline` (time.monotonic()) or forever. A message
+        larger than `max_message` bytes (default: the channel's) is a ProtocolError."""
+        limit = min(max_message or self.max_message, self.max_message)
         count_header, count_blobs = _HEAD.unpack(self._read(_HEAD.size, deadline))
+        if count_header > limit:
+            raise ProtocolError(f"a message is larger than {limit} bytes")
         if count_header > MAX_HEADER or count_blobs > MAX_BLOBS:
             raise ProtocolError(f"a message announced a {count_header}-byte header and {count_blobs} blobs")
         try:
@@ -67,8 +71,8 @@ class Channel:
         for _ in range(count_blobs):
             (size,) = _BLOB.unpack(self._read(_BLOB.size, deadline))
             total += size
-            if total > self.max_message:
-                raise ProtocolError(f"a message is larger than {self.max_message} bytes")
+            if total > limit:
+                raise ProtocolError(f"a message is larger than {limit} bytes")
             blobs.append(self._read(size, deadline))
         return header, blobs
 
@@ -82,6 +86,8 @@ class Channel:
                 chunk = os.read(self.read_fd, max(65536, min(size - len(self._pending), 16 * 1024 * 1024)))
             except InterruptedError:
                 continue
+            except (ConnectionResetError, BrokenPipeError):
+                raise ChannelClosed() from None
             if not chunk:
                 raise ChannelClosed()
             self._pending += chunk

@@ -1,5 +1,7 @@
 """`kata dev grade SUBMISSIONS OUT`: grade a whole class with the batch grader (see docs/grading.md)."""
 
+from kata.judging.limits import GRADING
+
 
 def register(sub):
     p = sub.add_parser(
@@ -18,15 +20,16 @@ def register(sub):
                        help="keep the valid results already in OUT; grade only the new or changed submissions")
     again.add_argument("--force", action="store_true",
                        help="grade every submission again, replacing its results in OUT")
-    p.add_argument("--timeout-test", type=float, default=300.0, metavar="S",
-                   help="seconds one test may run before it counts as a timeout (default 300)")
-    p.add_argument("--timeout-submission", type=float, default=1800.0, metavar="S",
-                   help="seconds all the tests of one submission may take (default 1800)")
-    p.add_argument("--memory", type=int, default=8192, metavar="MB",
-                   help="address-space limit of a grading process in MB (default 8192; TensorFlow alone "
-                        "reserves about 3 GB of it)")
-    p.add_argument("--output-limit", type=int, default=64, metavar="MB",
-                   help="largest file (output included) a submission may write, in MB (default 64)")
+    p.add_argument("--timeout-test", type=float, default=GRADING.test_seconds, metavar="S",
+                   help=f"seconds one test may run before it counts as a timeout (default {GRADING.test_seconds:g})")
+    p.add_argument("--timeout-submission", type=float, default=GRADING.submission_seconds, metavar="S",
+                   help=f"seconds all the tests of one submission may take (default {GRADING.submission_seconds:g})")
+    p.add_argument("--memory", type=int, default=GRADING.memory_mb, metavar="MB",
+                   help=f"memory of a submission's sandbox in MB: its processes' resident memory together where "
+                        f"cgroups are available, and each one's address space (default {GRADING.memory_mb}; "
+                        f"TensorFlow alone reserves about 3 GB of address space)")
+    p.add_argument("--output-limit", type=int, default=GRADING.output_mb, metavar="MB",
+                   help=f"largest file (output included) a submission may write, in MB (default {GRADING.output_mb})")
     p.add_argument("--lang", choices=("es", "en"),
                    help="the class's language: feedback and test messages (default: KATA_LANG, then the locale)")
     p.add_argument("--steps", nargs="+", metavar="STEP", help="grade only these steps (ids)")
@@ -42,7 +45,7 @@ def run_grade(args) -> int:
     from kata.manifest import ManifestError
     from kata_dev.grader import batch, reports, runner, submissions
 
-    limits = runner.Limits(timeout_test=args.timeout_test, timeout_submission=args.timeout_submission,
+    limits = GRADING.with_(test_seconds=args.timeout_test, submission_seconds=args.timeout_submission,
                            memory_mb=args.memory, output_mb=args.output_limit,
                            sandbox="none" if args.no_sandbox else "bwrap")
     try:

@@ -14,16 +14,18 @@ valid results, grade the rest) or `force` (grade every submission again) is give
 the students of OUT that are not in SUBMISSIONS keep their results and their gradebook rows.
 """
 
+import tempfile
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kata import manifest
-from kata.worker import sandbox
-from kata_dev.grader import class_report, exports, reports, runner, scoring, snapshot, submissions
 from kata.i18n import number
+from kata.judging.limits import GRADING
 from kata.paths import find_root, suite_path
+from kata.worker import cgroups, sandbox
+from kata_dev.grader import class_report, exports, integrity, reports, runner, scoring, snapshot, submissions
 
 
 @dataclass
@@ -61,22 +63,34 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, force=False, 
                 root=None, log=print, python=None, lang=None) -> Summary:
     root = Path(root or find_root()).resolve()
     reports.check_target(Path(out_dir), resume, force)
-    limits = limits or runner.Limits()
+    limits = limits or GRADING
     if limits.sandbox == "bwrap":
         try:
             sandbox.check_bwrap()
         except sandbox.SandboxUnavailable as err:
             raise runner.GraderError(str(err)) from None
+        bounded, why = cgroups.available()
+        if not bounded:
+            log(f"WARNING: the memory and process count of each sandbox as a whole cannot be bounded here ({why}); "
+                f"each process keeps its own limits")
     else:
         log("WARNING: grading without a sandbox (--no-sandbox): the submissions' code runs with your "
             "permissions; every feedback file says so")
     steps = select_steps(step_ids, root)
-    runner.self_test(root, limits)
     snap = snapshot.take(root)
     missing = [s.id for s in steps if suite_path(s, ".").as_posix() not in snap.files]
     if missing:
         raise runner.GraderError(f"{root}/tests/steps lacks the test suites of {', '.join(missing)}; "
                                  f"grade only the other steps with --steps, or add the suites")
+    with tempfile.TemporaryDirectory(prefix="kata-snapshot-") as folder:
+        snap_root = snap.write(Path(folder) / "root")
+        runner.self_test(snap_root, limits)
+        return _grade(submissions_dir, out_dir, resume, limits, steps, snap, snap_root, root, jobs, log, python, lang)
+
+
+def _grade(submissions_dir, out_dir, resume, limits, steps, snap, snap_root, root, jobs, log, python, lang) -> Summary:
+    guarded = integrity.guarded_folders(root)
+    before = integrity.fingerprint(guarded)
     subs, skipped = submissions.discover(submissions_dir, [s.filename for s in steps], own_digests(snap, root))
     summary = Summary(skipped=skipped)
     for line in skipped:
@@ -116,7 +130,7 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, force=False, 
         guard.begin(sub.student)
         submitted = [s.id for s in steps if s.filename in sub.modules]   # a missing module is not run
         try:
-            graded = runner.grade(sub.modules, submitted, snap, limits, python, lang) if submitted else runner.Graded()
+            graded = runner.grade(sub.modules, submitted, snap_root, limits, python, lang) if submitted else runner.Graded()
         except runner.GraderError:
             raise
         except Exception as err:  # whatever went wrong here came with this submission: record, go on
@@ -152,8 +166,26 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, force=False, 
     late = guard.check(None)
     if late:
         log("; ".join(late))
+    changed = integrity.changes(before, integrity.fingerprint(guarded))
+    if changed:
+        _refuse(out, summary, changed)
     _class_files(out, summary, subs, steps, root, log)
     return summary
+
+
+def _refuse(out, summary, changed) -> None:
+    """The grader's own files changed while it graded: no gradebook, no exports; every result of
+    this run is marked so that --resume grades it again."""
+    for student, result in summary.results.items():
+        if student not in summary.resumed:
+            result["integrity"] = "failed"
+            out.write(f"results/{student}.json", reports.results_text(result))
+    for rel in ("grades.csv", *exports.FILES):
+        out.remove(rel)
+    shown = ", ".join(changed[:10]) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+    raise runner.GraderError(f"files of the grader's installation changed while it graded ({shown}): no "
+                             f"grades were written. Reinstall the kata and its packages, then grade again "
+                             f"(--resume grades only these submissions again).")
 
 
 def _keep_others(out, students: set) -> dict:
@@ -231,7 +263,7 @@ def _result(sub, graded, steps, expect, notes, lang, limits) -> dict:
         "schema": reports.SCHEMA, **expect, "student_id": sub.student,
         "submission_sha256": sub.fingerprint(), "origin": sub.origin.name,
         "score": sum(s["points"] for s in step_records), "max_score": sum(s["max_points"] for s in step_records),
-        "steps": step_records, "tests": graded.tests, "faults": graded.faults,
+        "steps": step_records, "tests": [test.to_dict() for test in graded.tests], "faults": graded.faults,
         "notes": [*sub.notes, *notes, *graded.notes], "children": graded.children, "seconds": graded.seconds,
         "name": sub.name, "lms": sub.lms, "late": sub.late, "problem": sub.problem,
         "sandbox": limits.sandbox, "peak_mb": graded.peak_mb,

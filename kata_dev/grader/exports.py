@@ -75,6 +75,9 @@ def canvas_gradebook(results: list, column: str = ASSIGNMENT) -> str:
     return _csv(rows)
 
 
+FILES = (MOODLE_FILE, CANVAS_FILE)
+
+
 def files(results: list) -> dict:
     """{relative path: text} of the exports the class needs (one per LMS it came from)."""
     out = {}

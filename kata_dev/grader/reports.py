@@ -33,7 +33,7 @@ def results_text(result: dict) -> str:
 def load_valid(path: Path, student: str, expect: dict):
     """The result stored at `path` if it is complete and graded the same way; else None."""
     data = load_any(path)
-    if data is None or data.get("student_id") != student:
+    if data is None or data.get("student_id") != student or data.get("integrity") == "failed":
         return None
     if any(data.get(k) != v for k, v in expect.items()):
         return None
@@ -91,7 +91,7 @@ _TRACEBACK = re.compile(r"^(Traceback \(most recent call last\):|\s+File \".*\",
 def learner_message(text: str, limit: int = MESSAGE_LINES) -> str:
     """A failure message fit to send: no traceback lines, no absolute paths (only the file's name),
     at most `limit` lines."""
-    from kata.verdict import trim
+    from kata.judging.verdict import trim
 
     lines = [line for line in trim(text or "", 10 * limit).splitlines() if not _TRACEBACK.match(line)]
     lines = [_ABSOLUTE_PATH.sub(r"\1", line) for line in lines]
@@ -254,6 +254,11 @@ class OutFolder:
     def write(self, rel: str, text: str) -> None:
         write_atomic(self.path / rel, text)
         self.written[rel] = (text, hashlib.sha256(text.encode()).hexdigest())
+
+    def remove(self, rel: str) -> None:
+        """Remove a file this run would otherwise leave (and forget it)."""
+        self.written.pop(rel, None)
+        (self.path / rel).unlink(missing_ok=True)
 
     def adopt(self, rel: str) -> None:
         """Take a file already there (a resumed result) as if this run had written it."""

@@ -1,22 +1,22 @@
 """Points per step: a step earns its manifest points only when every one of its tests passes.
 
-All or nothing, by the one rule of `kata.verdict` that `kata check` and the nbgrader cells apply
+All or nothing, by the one rule of `kata.judging.verdict` that `kata check` and the nbgrader cells apply
 too (one test cell per step carries the step's points there): a skipped test is never a pass, so
 a step with a skipped test earns nothing, and the graders give the same marks.
 """
 
 from types import SimpleNamespace
 
-from kata import verdict
+from kata.judging import verdict
 
 
 def score_steps(steps, tests: list, faults: list, modules: dict, lang=None) -> list:
-    """One record per step: points, max_points, status and counts, in manifest order."""
+    """One record per step: points, max_points, status and counts, in manifest order. `tests`: Outcomes."""
     records = []
     for step in steps:
-        mine = [t for t in tests if t["step"] == step.id]
+        mine = [t for t in tests if t.step == step.id]
         step_faults = [f["reason"] for f in faults if f["step"] == step.id]
-        full = verdict.passed([SimpleNamespace(**t) for t in mine]) and not step_faults
+        full = verdict.passed(mine) and not step_faults
         if step.filename not in modules:
             status = "missing"
         elif step_faults:
@@ -26,14 +26,14 @@ def score_steps(steps, tests: list, faults: list, modules: dict, lang=None) -> l
         records.append({
             "id": step.id, "module": step.filename, "title": step.title(lang),
             "points": step.points if full else 0, "max_points": step.points,
-            "status": status, "passed": sum(t["status"] == "passed" for t in mine), "tests": len(mine),
+            "status": status, "passed": sum(t.passed for t in mine), "tests": len(mine),
             "faults": step_faults,
         })
     return records
 
 
 def points_for_tests(tests: list, steps) -> None:
-    """Each test carries its step's points (the points riding on it, all or nothing)."""
+    """Each test (an Outcome) carries its step's points (the points riding on it, all or nothing)."""
     by_id = {s.id: s.points for s in steps}
-    for t in tests:
-        t["points"] = by_id.get(t["step"], 0)
+    for test in tests:
+        test.points = by_id.get(test.step, 0)

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from kata import impl, manifest
-from kata.suite import Outcome
-from kata.verdict import first_problem, summary
+from kata.judging.suite import Outcome
+from kata.judging.verdict import first_problem, summary
 
 STEP = manifest.get("conv2d")
 REPO = Path(__file__).resolve().parents[2]
@@ -55,35 +55,39 @@ def _config(*args, rootdir=None):
                            invocation_params=SimpleNamespace(dir=root))
 
 
-def test_the_worker_imports_tensorflow_early_only_for_suites_that_use_it():
-    from kata import judge
+def test_the_zygote_imports_tensorflow_early_only_for_suites_that_use_it():
+    from kata.judging import plugin
     steps = REPO / "tests" / "steps"
-    assert judge._preload(_config(steps / "test_conv2d.py")) == ("tensorflow",)
-    assert judge._preload(_config("tests/steps/test_data.py::test_x")) == ()
-    assert judge._preload(_config(steps / "test_plot_image.py", steps / "test_keras_model.py")) == ("tensorflow",)
+    assert plugin._preload(_config(steps / "test_conv2d.py")) == ("tensorflow",)
+    assert plugin._preload(_config("tests/steps/test_data.py::test_x")) == ()
+    assert plugin._preload(_config(steps / "test_plot_image.py", steps / "test_keras_model.py")) == ("tensorflow",)
 
 
-def test_a_worker_asked_for_by_two_threads_at_once_starts_once():
-    """The judge warms a worker up in a thread while pytest collects; a test that asks for it at the
-    same moment waits for that start instead of starting a second process."""
+def test_a_zygote_asked_for_by_two_threads_at_once_starts_once():
+    """The judge warms the zygote up in a thread while pytest collects; a test that asks for a worker
+    at the same moment waits for that start instead of starting a second zygote."""
     import threading
 
+    from kata.judging.limits import Limits
     from kata.paths import PACKAGE_ROOT
-    from kata.worker import client, sandbox
+    from kata.worker import process, sandbox
 
     starts = []
+    plain = sandbox.plain_command(PACKAGE_ROOT, [], Limits())
 
-    def command(fds, home):
+    def command(fd, home):
         starts.append(home)
-        return sandbox.plain_command(PACKAGE_ROOT, home, [], sandbox.Isolation(), fds)
+        return plain(fd, home)
 
-    worker = client.Worker(command)
+    host = process.ForkHost(command)
     try:
-        threads = [threading.Thread(target=worker.ensure_started) for _ in range(3)]
+        threads = [threading.Thread(target=host.start) for _ in range(3)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        assert len(starts) == 1 and worker.alive and worker.answered == 0
-    finally:
+        worker = host.worker()
+        assert len(starts) == 1 and host.alive and worker.answered == 0
         worker.close()
+    finally:
+        host.close()

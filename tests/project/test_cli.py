@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kata import manifest, state, status, stubs, verdict, watch
+from kata import manifest, state, status, stubs, watch
+from kata.judging import verdict
 from kata.cli import parser
 from kata.commands import reset as reset_command
 from kata.commands import watch as watch_command

@@ -26,7 +26,7 @@ MUTANTS = {
 DRIVER = """
 import json, sys
 import pytest
-from kata.suite import Recorder
+from kata.judging.suite import Recorder
 for label, suite, impl in json.loads(sys.argv[1]):
     recorder = Recorder()
     pytest.main([suite, "--impl=" + impl, "-q", "-p", "no:cacheprovider", "--rootdir=" + sys.argv[2],

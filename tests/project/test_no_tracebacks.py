@@ -24,7 +24,7 @@ BODIES = {
     "wrong_length": "return [0.0]",
 }
 INTERNALS = ("Traceback", 'File "', "site-packages", "_pytest", "tests/steps/", "kata/worker", "kata/judge",
-             "kata/failures", "dist-packages", "/lib/python3", "    def test_", "E   ")
+             "kata/judging", "dist-packages", "/lib/python3", "    def test_", "E   ")
 
 
 def injected(step, function: str, body: str) -> str:

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from kata import failures
+from kata.judging import failures
 from kata.feedback import Feedback, expect_close, expect_shape, fail, to_numpy
 from kata.i18n import t
-from kata.worker.client import LearnerError
+from kata.worker import LearnerError
 from kata.worker.describe import describe_value
 
 COURSE_LAYERS = [1, 1, 2, 2]

@@ -2,23 +2,13 @@
 
 A step passes when it has tests and every one of them passed. A skipped test is never a pass, so
 code that makes a test skip itself earns nothing — in `kata check`, `kata status`, the notebooks,
-the nbgrader cells and `kata dev grade` alike. One kind of skip is not the learner's doing: a test
-that needs something the machine lacks (the real dataset, say) skips with `skip_environment`, and
-graders stop instead of scoring (`environment_problems`).
+the nbgrader cells and `kata dev grade` alike. The step suites need nothing the machine may lack
+(they make their own tiny data), so no skip is ever the machine's.
 """
 
 import re
 
 from kata.i18n import t
-
-ENVIRONMENT = "kata-environment:"
-
-
-def skip_environment(reason: str):
-    """Skip the running test because this machine lacks something (not the learner's fault)."""
-    import pytest
-
-    pytest.skip(f"{ENVIRONMENT} {reason}")
 
 
 def first_problem(outcomes):
@@ -29,12 +19,6 @@ def first_problem(outcomes):
 def passed(outcomes) -> bool:
     """The rule: some tests, all passed."""
     return bool(outcomes) and first_problem(outcomes) is None
-
-
-def environment_problems(outcomes) -> list:
-    """The reasons of skips that mean this machine lacks something, not the code under test."""
-    return sorted({o.message.split(ENVIRONMENT, 1)[1].strip() for o in outcomes
-                   if o.status == "skipped" and ENVIRONMENT in o.message})
 
 
 def summary(step, outcomes, lang=None) -> tuple:

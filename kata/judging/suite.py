@@ -2,35 +2,20 @@
 
 `kata check`, `kata status`, the notebooks' check cells, the nbgrader cells, the batch grader's
 judge and the maintainers' proof tests all run `tests/steps` through `run`, so they collect the
-same tests, word failures the same and apply the same verdict (`kata.verdict`).
+same tests, word failures the same and apply the same verdict (`kata.judging.verdict`).
 """
 
 import contextlib
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
+from kata.judging.limits import MESSAGE_CHARS, OUTPUT_CHARS, cut
+from kata.judging.outcome import Outcome
 from kata.paths import find_root, suite_path
 
-MESSAGE_CHARS = 4000
-OUTPUT_CHARS = 2000
-STATUSES = ("passed", "failed", "error", "skipped", "timeout")
 # Folders of step suites: the public tests, and an instructor's hidden ones (never in a release).
 SUITE_FOLDERS = ("steps", "hidden")
-
-
-@dataclass
-class Outcome:
-    """One test's result. status: one of STATUSES."""
-
-    step: str
-    name: str
-    status: str
-    message: str = ""
-    seconds: float = 0.0
-    nodeid: str = ""
-    output: str = ""
-    fault: dict = None        # the worker stopped during the test: {"kind": timeout|crash|memory|protocol, "reason"}
+PLUGIN = "kata.judging.plugin"
 
 
 def uses_tensorflow(path) -> bool:
@@ -44,14 +29,10 @@ def step_of(path) -> str:
     return Path(str(path)).stem.removeprefix("test_")
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"\n… ({len(text) - limit} characters cut)"
-
-
 def _message(report) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2])
-    return _cut(str(report.longrepr), MESSAGE_CHARS)
+    return cut(str(report.longrepr), MESSAGE_CHARS)
 
 
 class Recorder:
@@ -64,6 +45,7 @@ class Recorder:
     def __init__(self, listener=None):
         self.outcomes = []
         self.collected = []
+        self.exitstatus = None      # pytest's own (3: an internal error of the judge)
         self.listener = listener or (lambda event, data: None)
 
     def pytest_collection_finish(self, session):
@@ -80,13 +62,15 @@ class Recorder:
                 status = report.outcome
             else:
                 status = "skipped" if report.skipped else "error"
-            fault = dict(report.user_properties).get("fault")
+            properties = dict(report.user_properties)
+            fault = properties.get("fault")
             if fault and fault.get("kind") == "timeout":
                 status = "timeout"
             output = "".join(text for _, text in report.sections if text)
             outcome = Outcome(step_of(report.location[0]), report.location[2], status,
                               "" if report.passed else _message(report), round(report.duration, 3),
-                              report.nodeid, _cut(output, OUTPUT_CHARS), fault)
+                              report.nodeid, cut(output, OUTPUT_CHARS), fault,
+                              cut(str(properties.get("detail", "")), MESSAGE_CHARS))
             self.outcomes.append(outcome)
             self.listener("outcome", outcome)
 
@@ -113,13 +97,14 @@ def pytest_args(step_ids, impl="exercises", *, root=None, hidden=False, extra=()
             "-c", str(root / "pyproject.toml"), *extra]
 
 
-def run(step_ids, impl="exercises", *, root=None, listener=None, hidden=False, extra=(), quiet=True) -> list:
+def run(step_ids, impl="exercises", *, root=None, listener=None, hidden=False, extra=(), quiet=True,
+        recorder=None) -> list:
     """Run the suites of `step_ids` against an implementation in this process; their Outcomes."""
     import pytest
 
-    recorder = Recorder(listener)
+    recorder = recorder or Recorder(listener)
     args = pytest_args(step_ids, impl, root=root, hidden=hidden, extra=extra)
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        pytest.main(args, plugins=[recorder])
+        recorder.exitstatus = int(pytest.main(args, plugins=[recorder]))
     return recorder.outcomes

@@ -2,7 +2,7 @@
 what was raised (with the learner's own lines only), and the likely cause — in Spanish or English,
 never a traceback of the tests or of a library.
 
-The judge (`kata.judge`) turns every failing test of a step suite into `message(exception)`.
+The judge (`kata.judging.plugin`) turns every failing test of a step suite into `message(exception)`.
 """
 
 import re
@@ -10,9 +10,10 @@ from pathlib import Path, PurePosixPath
 
 from kata.feedback import Feedback
 from kata.i18n import t
+from kata.judging import withheld
+from kata.judging.limits import LEARNER_TEXT_CHARS
 from kata.stubs import is_stub_error
 
-MAX_MESSAGE = 600        # characters of text that came from the learner's code (an exception message)
 MAX_FRAMES = 3
 
 
@@ -31,9 +32,26 @@ def _tf_user_code(text: str) -> str:
 
 
 def _learner_text(text: str) -> str:
-    """Text that came from the learner's code, bounded and without TensorFlow's op-location noise."""
+    """Text that came from the learner's code, bounded and without TensorFlow's op-location noise;
+    in a graded submission's feedback, withheld (see `kata.judging.withheld`)."""
+    if withheld.active():
+        return t("«…» (lo que escribió tu código: léelo con `kata check`)",
+                 "«…» (what your code wrote: read it with `kata check`)")
     text = _tf_user_code(re.sub(r"\{\{.*?\}\}\s*", "", str(text)).strip())
-    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " …"
+    return text if len(text) <= LEARNER_TEXT_CHARS else text[:LEARNER_TEXT_CHARS] + " …"
+
+
+def _type(err) -> str:
+    """The class name of the learner's exception, as a message may show it."""
+    if not withheld.active():
+        return err.type_name
+    from kata.worker.errors import BUILTIN_ERRORS
+
+    known = set(BUILTIN_ERRORS) | {"DataLoadError", "Skipped", "Exit", "Failed", "XFailed"}
+    if str(err.description.get("module", "")).startswith("tensorflow"):
+        known |= {"InvalidArgumentError", "ResourceExhaustedError", "UnimplementedError", "InternalError",
+                  "FailedPreconditionError", "OutOfRangeError", "NotFoundError", "UnknownError", "OpError"}
+    return withheld.type_name(err.type_name, known)
 
 
 def _where(frames, display: str) -> list:
@@ -41,6 +59,10 @@ def _where(frames, display: str) -> list:
     lines = []
     unique = [f for i, f in enumerate(frames) if i == 0 or f[:2] != frames[i - 1][:2]]  # a comprehension repeats its line
     for file, line, _, code in unique[-MAX_FRAMES:]:
+        if withheld.active():    # only a line of the step's own file, by number
+            if file != PurePosixPath(display).name or not isinstance(line, int):
+                continue
+            code = ""
         path = f"{folder}/{file}" if folder and folder != "." else str(file)
         lines.append(t(f"  en {path}:{line}: {code}", f"  at {path}:{line}: {code}") if code else
                      t(f"  en {path}:{line}", f"  at {path}:{line}"))
@@ -56,18 +78,20 @@ def import_failed(err, display: str) -> str:
     """A module that cannot even be imported: a syntax error, or an exception at import time."""
     d = err.description
     if d.get("syntax"):
-        return t(f"{display}, línea {d.get('line')}: error de sintaxis ({_learner_text(d.get('message'))}): "
+        line = d.get("line") if type(d.get("line")) is int else "?"
+        return t(f"{display}, línea {line}: error de sintaxis ({_learner_text(d.get('message'))}): "
                  f"{_learner_text(d.get('text', ''))}\nCorrígelo y vuelve a probar.",
-                 f"{display}, line {d.get('line')}: syntax error ({_learner_text(d.get('message'))}): "
+                 f"{display}, line {line}: syntax error ({_learner_text(d.get('message'))}): "
                  f"{_learner_text(d.get('text', ''))}\nFix it and try again.")
     if d.get("exit_code") is not None:
-        head = t(f"{display} llamó a sys.exit({d['exit_code']}) al importarse: un módulo de la kata define "
+        code = _exit_code(d)
+        head = t(f"{display} llamó a sys.exit({code}) al importarse: un módulo de la kata define "
                  f"funciones, nunca termina el programa",
-                 f"{display} called sys.exit({d['exit_code']}) when imported: a kata module defines functions, "
+                 f"{display} called sys.exit({code}) when imported: a kata module defines functions, "
                  f"it never ends the program")
     else:
-        head = t(f"{display} falla al importarse: {err.type_name}: {_learner_text(err)}",
-                 f"{display} fails on import: {err.type_name}: {_learner_text(err)}")
+        head = t(f"{display} falla al importarse: {_type(err)}: {_learner_text(err)}",
+                 f"{display} fails on import: {_type(err)}: {_learner_text(err)}")
     lines = [head, *_where(err.frames, display)]
     if err.type_name in ("ModuleNotFoundError", "ImportError"):
         lines.append(t("Causa probable: ese módulo no está instalado en el entorno de la kata; usa solo NumPy, "
@@ -116,6 +140,26 @@ KNOWN_ERRORS = (
 )
 
 
+def _exit_code(description) -> str:
+    code = str(description.get("exit_code"))
+    return code if code.lstrip("-").isdigit() and len(code) < 6 or not withheld.active() else "…"
+
+
+def _stub_message(err) -> str:
+    """The stub's own error, in the kata's words for that step (never the text the worker sent)."""
+    from kata import manifest
+    from kata.stubs import stub_message
+
+    step_id = err.description.get("stub_step")
+    try:
+        step = manifest.get(step_id) if isinstance(step_id, str) else None
+    except manifest.ManifestError:
+        step = None
+    if step is None:
+        return t("aún sin implementar: completa el fichero de este paso", "not implemented yet: fill in this step's file")
+    return stub_message(step.id, step.filename)
+
+
 def _known_cause(err):
     name, text = err.type_name, str(err)
     for names, pattern, es, en in KNOWN_ERRORS:
@@ -158,14 +202,15 @@ def expected_signature(module: str, function: str) -> str:
 def learner_error(err) -> str:
     """An exception raised by the learner's code during a call."""
     call = err.call
-    name = err.type_name
+    name = _type(err)
     what = _learner_text(err)
     if err.description.get("exit_code") is not None:
-        head = t(f"{call.signature()} llamó a sys.exit({err.description['exit_code']}): una función de la kata "
+        code = _exit_code(err.description)
+        head = t(f"{call.signature()} llamó a sys.exit({code}): una función de la kata "
                  f"devuelve su resultado, nunca termina el programa",
-                 f"{call.signature()} called sys.exit({err.description['exit_code']}): a kata function returns its "
+                 f"{call.signature()} called sys.exit({code}): a kata function returns its "
                  f"result, it never ends the program")
-    elif name == "MemoryError":
+    elif err.type_name == "MemoryError":
         head = t(f"{call.signature()} se quedó sin memoria (MemoryError)", f"{call.signature()} ran out of memory (MemoryError)")
     elif err.description.get("errno") == 27:   # EFBIG: the output limit
         head = t(f"{call.signature()} escribió demasiado (prints o ficheros) y se detuvo: {what}",
@@ -215,9 +260,10 @@ def fault(err) -> str:
     if err.kind == "memory":
         return t(f"{call.signature()}: el sistema detuvo el proceso, casi seguro por usar demasiada memoria{where}",
                  f"{call.signature()}: the system stopped the process, most likely for using too much memory{where}")
-    if err.kind == "protocol":
-        return t(f"{call.signature()} devolvió algo que los tests no pueden recibir: {_learner_text(err.detail)}",
-                 f"{call.signature()} returned something the tests cannot receive: {_learner_text(err.detail)}")
+    if err.kind == "protocol":   # the judge's own words (masked in a graded feedback where they quote the worker)
+        detail = str(err.detail)[:LEARNER_TEXT_CHARS]
+        return t(f"{call.signature()} devolvió algo que los tests no pueden recibir: {detail}",
+                 f"{call.signature()} returned something the tests cannot receive: {detail}")
     said = _stderr_reason(err.stderr)
     return t(f"{call.signature()} hizo caer el proceso de Python ({err.detail}){where}{said}",
              f"{call.signature()} crashed the Python process ({err.detail}){where}{said}")
@@ -234,26 +280,35 @@ def not_run(test_name: str, err) -> str:
 def unexpected(exc) -> str:
     """A failure that is neither a worded check nor the learner's exception: the test met a value
     it could not check. Say what came back, never the test's traceback."""
-    from kata.worker.client import CALLS
+    from kata.worker.remote import CALLS
     from kata.worker.describe import describe_value
 
     call = CALLS[-1] if CALLS else None
     if isinstance(exc, AssertionError):   # a plain `assert` of the test: its first line says what differs
-        detail = _learner_text(str(exc).strip().splitlines()[0] if str(exc).strip() else "assert")
+        detail = _judge_text(str(exc).strip().splitlines()[0] if str(exc).strip() else "assert")
         if call is not None:
             return t(f"{call.signature()} devolvió {describe_value(call.value)}, y no es lo esperado ({detail})",
                      f"{call.signature()} returned {describe_value(call.value)}, which is not what was expected ({detail})")
-    detail = _learner_text(f"{type(exc).__name__}: {exc}")
+    detail = _judge_text(f"{type(exc).__name__}: {exc}")
     if call is None:
         return t(f"el test no pudo comprobar el resultado ({detail})", f"the test could not check the result ({detail})")
     return t(f"{call.signature()} devolvió {describe_value(call.value)}, y el test no pudo comprobarlo ({detail})",
              f"{call.signature()} returned {describe_value(call.value)}, which the test could not check ({detail})")
 
 
+def _judge_text(text: str) -> str:
+    """Text the judge itself raised (a test's assert, a library's error on a value): bounded; in a
+    graded feedback, what in it quotes the worker is masked (`kata.judging.withheld`)."""
+    text = str(text).strip()
+    return text if len(text) <= LEARNER_TEXT_CHARS else text[:LEARNER_TEXT_CHARS] + " …"
+
+
 def message(exc) -> str:
     """The learner-facing text of any exception that failed a test of a step suite."""
-    from kata.worker.client import LearnerError, WorkerFault, WorkerStartFailed
+    from kata.worker.errors import LearnerError, WorkerFault, WorkerStartFailed
 
+    if isinstance(exc, LearnerError) and exc.description.get("stub"):
+        return _stub_message(exc)
     if isinstance(exc, Feedback) or is_stub_error(exc):
         return str(exc)
     if isinstance(exc, WorkerStartFailed):
