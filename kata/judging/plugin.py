@@ -155,14 +155,17 @@ class Judge:
         return module
 
     def _where(self, step, path, deps) -> tuple:
-        """(the module's path as the worker sees it, its references): in a sandbox the references are
-        sent as text, which never exists as a file there."""
-        if self.limits.sandbox != "bwrap" and self.worker_fd is None:
-            return str(path), tuple((m, str(self.deps_dir() / f"{m}.py")) for m in deps)
-        inside = sandbox.IMPL / step.filename
-        if impl.reference_dir(self.root) is not None:
-            return str(inside), tuple((m, None, (self.deps_dir() / f"{m}.py").read_text(encoding="utf-8")) for m in deps)
-        return str(inside), tuple((m, str(sandbox.IMPL / f"{m}.py")) for m in deps)
+        """(the module's path as the worker sees it, its references). When grading, the references
+        are sent as text, which never exists as a file in the worker; in a student release, which
+        has none, the learner's own earlier steps come from their folder."""
+        folder = sandbox.IMPL if self.limits.sandbox == "bwrap" else self.impl_dir
+        references = impl.reference_dir(self.root)
+        if references is None:
+            return str(folder / step.filename), tuple((m, str(folder / f"{m}.py")) for m in deps)
+        if self.limits.sandbox == "bwrap" or self.worker_fd is not None:
+            return str(folder / step.filename), tuple((m, None, (references / f"{m}.py").read_text(encoding="utf-8"))
+                                                      for m in deps)
+        return str(path), tuple((m, str(references / f"{m}.py")) for m in deps)
 
     def close(self):
         if self._warming is not None:
@@ -181,7 +184,7 @@ def _worded(make) -> Feedback:
     feedback = Feedback(make())
     if withheld.active():
         with withheld.revealed():
-            feedback.detail = make()
+            feedback.full_text = make()
     return feedback
 
 
@@ -311,7 +314,7 @@ class JudgePlugin:
         message = failures.message(exc)
         if self.judge.withheld:
             with withheld.revealed():
-                report.user_properties.append(("detail", getattr(exc, "detail", None) or failures.message(exc)))
+                report.user_properties.append(("detail", getattr(exc, "full_text", None) or failures.message(exc)))
         report.longrepr = shown(message)
         if not (isinstance(exc, (Feedback, WorkerFault, LearnerError)) or is_stub_error(exc)):
             report.user_properties.append(("unexpected", f"{type(exc).__name__}: {exc}"[:500]))

@@ -28,6 +28,7 @@ import os
 import re
 import stat
 import tarfile
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -36,7 +37,9 @@ from pathlib import Path, PurePosixPath
 MAX_MODULE_BYTES = 1_000_000      # a step module is a few kB; anything bigger is not source code
 MAX_NOTEBOOK_BYTES = 20_000_000
 MAX_ARCHIVE_BYTES = 50_000_000    # the archive file itself
-MAX_ENTRIES = 10_000
+MAX_ENTRIES = 10_000              # files and folders of one student, every entry together
+MAX_STUDENT_BYTES = 100_000_000   # bytes read (decompressed) for one student
+MAX_STUDENT_SECONDS = 60          # reading one student's entries
 MAX_DEPTH = 12
 MAX_EXTRA_FILES = 30
 SKIPPED_DIRS = {".venv", "venv", "env", ".env", ".git", ".hg", ".svn", "node_modules", "__pycache__",
@@ -119,7 +122,10 @@ def discover(folder, filenames, own_files=None) -> tuple:
     """(submissions sorted by student id, lines about entries that are not submissions).
 
     `filenames`: the step modules wanted; `own_files`: sha256 digests of the kata's own files (a
-    whole-kata hand-in carries them, and they are not worth a note).
+    whole-kata hand-in carries them, and they are not worth a note). Whatever goes wrong reading one
+    student's entries (a broken, truncated or encrypted archive, a malformed notebook, one that takes
+    too long) is that student's note and, when nothing could be read, their row's problem: the class
+    goes on.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -128,6 +134,7 @@ def discover(folder, filenames, own_files=None) -> tuple:
     wanted = set(filenames)
     own = set(own_files or ())
     found = {}
+    budgets = {}
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
@@ -135,15 +142,50 @@ def discover(folder, filenames, own_files=None) -> tuple:
         sub = found.get(student)
         if sub is None:
             sub = found[student] = Submission(student, name, entry, lms, late)
+            budgets[student] = Budget()
         sub.late = sub.late or late
         try:
-            _read_entry(sub, entry, own_name, wanted, own)
-        except (OSError, zipfile.BadZipFile, tarfile.TarError, RecursionError, ValueError) as err:
-            sub.notes.append(f"{entry.name} cannot be read ({type(err).__name__}: {err})")
-            if not sub.modules:
-                sub.problem = f"{entry.name} cannot be read ({type(err).__name__})"
+            _read_entry(sub, entry, own_name, Reading(wanted, own, budgets[student]))
+        except Exception as err:  # noqa: BLE001 — any failure to read a hand-in is that hand-in's, never the class's
+            sub.notes.append(f"{entry.name} cannot be read ({type(err).__name__}: {str(err)[:200]})")
+            _no_problem_if_modules(sub, f"{entry.name} cannot be read ({type(err).__name__})")
     _dedupe_ids(found)
     return sorted(found.values(), key=lambda s: s.student), []
+
+
+@dataclass
+class Budget:
+    """What reading one student's hand-in may cost, all their entries together."""
+
+    entries: int = MAX_ENTRIES
+    bytes: int = MAX_STUDENT_BYTES
+    deadline: float = field(default_factory=lambda: time.monotonic() + MAX_STUDENT_SECONDS)
+
+    def entry(self) -> None:
+        self.entries -= 1
+        if self.entries < 0:
+            raise ValueError(f"more than {MAX_ENTRIES} files and folders (a virtual environment or data "
+                             f"inside?); send only the kata's files")
+        if time.monotonic() > self.deadline:
+            raise ValueError(f"reading it took more than {MAX_STUDENT_SECONDS} s; send only the kata's files")
+
+    def spend(self, count: int) -> None:
+        self.bytes -= count
+        if self.bytes < 0:
+            raise ValueError(f"more than {MAX_STUDENT_BYTES // 1_000_000} MB to read; send only the kata's files")
+
+
+@dataclass
+class Reading:
+    """What one student's entries are read for, and their budget."""
+
+    wanted: set
+    own: set
+    budget: Budget
+
+    def interesting(self, member: PurePosixPath) -> bool:
+        """Whether a member's bytes are needed: a step module, a notebook, a file to tell the instructor of."""
+        return member.name in self.wanted or member.name.endswith(".ipynb") or _suspicious(member)
 
 
 def _dedupe_ids(found: dict) -> None:
@@ -159,31 +201,27 @@ def _dedupe_ids(found: dict) -> None:
             sub.notes.append(f"another submission also maps to the id {base}; this one is {sub.student}")
 
 
-def _read_entry(sub, entry: Path, own_name, wanted, own) -> None:
+def _read_entry(sub, entry: Path, own_name, reading) -> None:
     info = entry.lstat()
     if stat.S_ISLNK(info.st_mode):
         sub.notes.append(f"{entry.name} is a symbolic link: not followed")
         _no_problem_if_modules(sub, f"{entry.name} is a symbolic link")
         return
     if stat.S_ISDIR(info.st_mode):
-        _read_walk(sub, _walk_folder(entry), wanted, own, entry.name)
+        _read_walk(sub, _walk_folder(entry, reading.budget), reading, entry.name)
         for archive in _archives_in(entry):   # Moodle's "in folders" download: the student's own .zip inside
-            walk = _walk_zip(archive) if archive.name.lower().endswith(".zip") else _walk_tar(archive)
-            _read_walk(sub, walk, wanted, own, f"{entry.name}/{archive.name}")
+            _read_walk(sub, _walk_archive(archive, reading), reading, f"{entry.name}/{archive.name}")
         return
     if not stat.S_ISREG(info.st_mode):
         sub.notes.append(f"{entry.name} is not a regular file (a pipe or a device?): not read")
         _no_problem_if_modules(sub, f"{entry.name} is not a regular file")
         return
-    lower = entry.name.lower()
-    if lower.endswith(".zip"):
-        _read_walk(sub, _walk_zip(entry), wanted, own, entry.name)
-    elif lower.endswith((".tar.gz", ".tgz", ".tar")):
-        _read_walk(sub, _walk_tar(entry), wanted, own, entry.name)
+    if entry.name.lower().endswith(ARCHIVES):
+        _read_walk(sub, _walk_archive(entry, reading), reading, entry.name)
     else:   # a flat file an LMS wrote (the student's own name is after the LMS prefix)
         file_name = own_name or entry.name
         _read_walk(sub, iter([(PurePosixPath(file_name), lambda: _read_capped_file(entry, MAX_NOTEBOOK_BYTES))]),
-                   wanted, own, entry.name)
+                   reading, entry.name)
 
 
 def _archives_in(folder: Path) -> list:
@@ -197,13 +235,15 @@ def _no_problem_if_modules(sub, problem):
         sub.problem = problem
 
 
-# --------------------------------------------------------------------------- walking (each yields (path, read))
+# --------------------------------------------------------------------------- walking
+# Each walk yields (member path, reader): `reader()` → bytes, or None when larger than allowed; or
+# instead of a reader None (a symbolic link), False (not a regular file), "unsafe" (a path that
+# climbs out) or ("broken", why) as the last item when the archive ends in an error.
 
 
-def _walk_folder(root: Path):
-    """(relative path, reader) of the regular files under `root`: iterative, bounded, junk skipped."""
+def _walk_folder(root: Path, budget):
+    """The regular files under `root`: iterative, bounded, junk skipped."""
     stack = [(root, 0)]
-    entries = 0
     while stack:
         folder, depth = stack.pop()
         try:
@@ -213,10 +253,7 @@ def _walk_folder(root: Path):
         for child in children:
             if child.name in SKIPPED_DIRS:
                 continue
-            entries += 1
-            if entries > MAX_ENTRIES:
-                raise ValueError(f"more than {MAX_ENTRIES} files and folders (a virtual environment or data "
-                                 f"inside?); send only the kata's files")
+            budget.entry()
             relative = PurePosixPath(Path(child.path).relative_to(root).as_posix())
             if child.is_symlink():
                 yield relative, None
@@ -224,9 +261,15 @@ def _walk_folder(root: Path):
                 if depth + 1 < MAX_DEPTH:
                     stack.append((Path(child.path), depth + 1))
             elif child.is_file(follow_symlinks=False):
-                yield relative, (lambda p=Path(child.path): _read_capped_file(p, MAX_NOTEBOOK_BYTES))
+                yield relative, (lambda p=Path(child.path): _spent(budget, _read_capped_file(p, MAX_NOTEBOOK_BYTES)))
             else:
                 yield relative, False
+
+
+def _spent(budget, data):
+    if data is not None:
+        budget.spend(len(data))
+    return data
 
 
 def _read_capped_file(path: Path, limit: int):
@@ -247,98 +290,101 @@ def _safe_member(name: str):
     return member
 
 
-def _walk_zip(path: Path):
+def _walk_archive(path: Path, reading):
+    """An archive, read once from start to end: only the members worth reading are decompressed,
+    each bounded, so a 2,000-file archive costs one pass and a zip bomb costs nothing. An error
+    (truncated, corrupt, encrypted, too slow) ends the walk with a ("broken", why) item, after every
+    member read before it."""
     if path.stat().st_size > MAX_ARCHIVE_BYTES:
-        raise ValueError(f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
+        yield PurePosixPath(path.name), ("broken", f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
+        return
+    walk = _zip_members(path, reading) if path.name.lower().endswith(".zip") else _tar_members(path, reading)
+    try:
+        yield from walk
+    except Exception as err:  # noqa: BLE001 — whatever the archive libraries raise, the archive is broken
+        yield PurePosixPath(path.name), ("broken", f"{type(err).__name__}: {str(err)[:160]}")
+
+
+def _zip_members(path: Path, reading):
     with zipfile.ZipFile(path) as archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise ValueError(f"more than {MAX_ENTRIES} entries: not opened")
-        for info in infos:
+        for info in archive.infolist():
+            reading.budget.entry()
             member = _safe_member(info.filename)
             if member is None:
                 yield PurePosixPath(f"<unsafe path {info.filename[:80]!r}>"), "unsafe"
+            elif info.is_dir() or SKIPPED_DIRS.intersection(member.parts[:-1]) or len(member.parts) > MAX_DEPTH:
                 continue
-            if info.is_dir() or SKIPPED_DIRS.intersection(member.parts[:-1]) or len(member.parts) > MAX_DEPTH:
-                continue
-            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            elif (info.external_attr >> 16) & 0o170000 == 0o120000:
                 yield member, None
-                continue
-            yield member, (lambda info=info: _read_zip_member(path, info))
+            elif reading.interesting(member):
+                data = _read_zip_member(archive, info, reading.budget)
+                yield member, (lambda data=data: data)
 
 
-def _walk_tar(path: Path):
-    if path.stat().st_size > MAX_ARCHIVE_BYTES:
-        raise ValueError(f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
-    with tarfile.open(path, "r:*") as archive:
-        count = 0
+def _read_zip_member(archive, info, budget, limit=MAX_NOTEBOOK_BYTES):
+    """One member's bytes (None when larger than `limit`); an encrypted one raises ValueError."""
+    if info.file_size > limit:
+        return None
+    if info.flag_bits & 0x1:
+        raise ValueError(f"{info.filename[:80]} is encrypted (a password-protected zip); send it without a password")
+    with archive.open(info) as handle:
+        data = handle.read(limit + 1)
+    return None if len(data) > limit else _spent(budget, data)
+
+
+def _tar_members(path: Path, reading):
+    with tarfile.open(path, "r|*") as archive:      # a stream: one pass, members in order
         for info in archive:
-            count += 1
-            if count > MAX_ENTRIES:
-                raise ValueError(f"more than {MAX_ENTRIES} entries: not opened")
+            reading.budget.entry()
             member = _safe_member(info.name)
             if member is None:
                 yield PurePosixPath(f"<unsafe path {info.name[:80]!r}>"), "unsafe"
+            elif info.isdir() or SKIPPED_DIRS.intersection(member.parts[:-1]) or len(member.parts) > MAX_DEPTH:
                 continue
-            if info.isdir() or SKIPPED_DIRS.intersection(member.parts[:-1]) or len(member.parts) > MAX_DEPTH:
-                continue
-            if info.issym() or info.islnk():
+            elif info.issym() or info.islnk():
                 yield member, None
-                continue
-            if not info.isreg():
+            elif not info.isreg():
                 yield member, False
-                continue
-
-            yield member, (lambda name=info.name, size=info.size: _read_tar_member(path, name, size))
-
-
-def _read_zip_member(path: Path, info, limit=MAX_NOTEBOOK_BYTES):
-    """One member's bytes (None when larger than `limit`), the archive opened again: only the chosen
-    copy of a module is ever decompressed, so a zip bomb costs nothing."""
-    if info.file_size > limit:
-        return None
-    with zipfile.ZipFile(path) as archive, archive.open(info) as handle:
-        data = handle.read(limit + 1)
-    return None if len(data) > limit else data
-
-
-def _read_tar_member(path: Path, name: str, size: int, limit=MAX_NOTEBOOK_BYTES):
-    if size > limit:
-        return None
-    with tarfile.open(path, "r:*") as archive:
-        handle = archive.extractfile(archive.getmember(name))
-        data = handle.read(limit + 1) if handle else b""
-    return None if len(data) > limit else data
+            elif reading.interesting(member):
+                data = None
+                if info.size <= MAX_NOTEBOOK_BYTES:
+                    handle = archive.extractfile(info)
+                    data = _spent(reading.budget, handle.read(info.size) if handle else b"")
+                yield member, (lambda data=data: data)
 
 
 # --------------------------------------------------------------------------- picking the modules
 
 
-def _read_walk(sub, walk, wanted, own, label) -> None:
+def _read_walk(sub, walk, reading, label) -> None:
     """Pick the wanted modules (and notebook cells) out of a walk; note what deserves a note."""
     candidates = {}
     for member, read in walk:
         name = member.name
+        if isinstance(read, tuple):
+            sub.notes.append(f"{label} cannot be read ({read[1]}); only the files before the damage, if any, were read")
+            _no_problem_if_modules(sub, f"{label} cannot be read ({read[1].split(':')[0]})")
+            continue
         if read == "unsafe":
             sub.notes.append(f"{label}: {member} is not a safe path: ignored")
             continue
         if read is None:
-            if name in wanted:
+            if name in reading.wanted:
                 sub.notes.append(f"{label}: {member} is a symbolic link: ignored (send the file itself)")
             continue
         if read is False:
-            if name in wanted:
+            if name in reading.wanted:
                 sub.notes.append(f"{label}: {member} is not a regular file: ignored")
             continue
         if "pristine" in member.parts and "kata" in member.parts:
             continue    # the release's own copies of the stubs
-        if name in wanted:
+        if name in reading.wanted:
             candidates.setdefault(name, []).append((len(member.parts), str(member), read))
         elif name.endswith(".ipynb"):
-            _notebook_cells(sub, member, read, wanted, candidates, label)
+            _notebook_cells(sub, member, read, reading.wanted, candidates, label)
         elif _suspicious(member):
             data = read()
-            if data is not None and hashlib.sha256(data).hexdigest() not in own and \
+            if data is not None and hashlib.sha256(data).hexdigest() not in reading.own and \
                     len(sub.extra_files) < MAX_EXTRA_FILES:
                 sub.extra_files.append(f"{label}/{member}" if label != str(member) else str(member))
     for name, found in candidates.items():
@@ -346,18 +392,18 @@ def _read_walk(sub, walk, wanted, own, label) -> None:
         depth, where, read = found[0]
         try:
             data = read()
-        except (OSError, ValueError, zipfile.BadZipFile, tarfile.TarError) as err:
+        except (OSError, ValueError) as err:
             sub.notes.append(f"{label}: {where} cannot be read ({err}): ignored")
             continue
-        if data is None:
-            sub.notes.append(f"{label}: {where} is larger than {MAX_MODULE_BYTES} bytes: ignored")
-        elif len(data) > MAX_MODULE_BYTES:
+        if data is None or len(data) > MAX_MODULE_BYTES:
             sub.notes.append(f"{label}: {where} is larger than {MAX_MODULE_BYTES} bytes: ignored")
         elif name not in sub.modules:
             sub.modules[name] = data
             others = {c[1] for c in found[1:] if c[0] == depth}
             if others:
                 sub.notes.append(f"{label}: several copies of {name} at the same depth; graded {where}")
+    if sub.modules and sub.problem:
+        sub.problem = ""
 
 
 def _suspicious(member: PurePosixPath) -> bool:
@@ -381,7 +427,11 @@ def _notebook_cells(sub, member, read, wanted, candidates, label) -> None:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        elif not isinstance(source, str):
+            sub.notes.append(f"{label}: {member} has a cell whose source is not text: that cell is ignored")
+            continue
         found = MODULE_MAGIC.match(source)
         if found and f"{found.group(1)}.py" in wanted:
             text = source[found.end():].encode("utf-8")
