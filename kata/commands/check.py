@@ -3,6 +3,7 @@
 from kata.commands.common import add_lang, apply_lang, choose_step, error
 from kata.commands.status import PUBLIC_NOTE, print_next
 from kata.i18n import t
+from kata.judging import verdict
 
 
 def register(sub):
@@ -49,15 +50,13 @@ def run_check(args) -> int:
     if result.state != status.DONE:
         print_failure(result, path)
         return 1
-    print(t(f"✓ {step.id}: pasan los {result.total} tests ({PUBLIC_NOTE[0]}).",
-            f"✓ {step.id}: all {result.total} tests pass ({PUBLIC_NOTE[1]})."))
+    print(verdict.passed_line(step.id, result.total, t(*PUBLIC_NOTE)))
     if own:
         print_next(status.next_step(status.statuses(root, run=False), after=step.id), root)
     return 0
 
 
 def print_failure(result, path) -> None:
-    from kata.judging import verdict
     from kata.stubs import STUB_TAG
 
     step = result.step
@@ -66,8 +65,7 @@ def print_failure(result, path) -> None:
                 f"✗ {step.id}: not implemented yet: fill in {path} ({result.passed} of {result.total} tests pass)."))
         print(t(f"  `kata hint {step.id}` da una pista.", f"  `kata hint {step.id}` gives a hint."))
         return
-    print(t(f"✗ {step.id}: pasan {result.passed} de {result.total} tests. Primer fallo ({result.failed_test}):",
-            f"✗ {step.id}: {result.passed} of {result.total} tests pass. First failure ({result.failed_test}):"))
+    print(verdict.failed_line(step.id, result.passed, result.total, result.failed_test))
     for line in verdict.trim(result.message).splitlines():
         print(f"  {line}")
     print(t(f"¿Atascado? `kata hint {step.id}` da una pista.", f"Stuck? `kata hint {step.id}` gives a hint."))

@@ -28,10 +28,20 @@ def summary(step, outcomes, lang=None) -> tuple:
         return False, t(f"No se encontraron tests para el paso {step.id}.", f"No tests found for step {step.id}.", lang)
     problem = first_problem(outcomes)
     if problem is None:
-        return True, t(f"✓ {step.id}: pasan los {count} tests.", f"✓ {step.id}: all {count} tests pass.", lang)
-    head = t(f"✗ {step.id}: pasan {count} de {len(outcomes)} tests. Primer fallo ({problem.name}):",
-             f"✗ {step.id}: {count} of {len(outcomes)} tests pass. First failure ({problem.name}):", lang)
-    return False, f"{head}\n{trim(problem.message)}"
+        return True, passed_line(step.id, count, lang=lang)
+    return False, f"{failed_line(step.id, count, len(outcomes), problem.name, lang)}\n{trim(problem.message)}"
+
+
+def passed_line(step_id: str, count: int, note: str = "", lang=None) -> str:
+    """"✓ conv2d: all 14 tests pass." (with `note` in brackets)."""
+    extra = f" ({note})" if note else ""
+    return t(f"✓ {step_id}: pasan los {count} tests{extra}.", f"✓ {step_id}: all {count} tests pass{extra}.", lang)
+
+
+def failed_line(step_id: str, count: int, total: int, first: str, lang=None) -> str:
+    """"✗ conv2d: 3 of 14 tests pass. First failure (test_x):"."""
+    return t(f"✗ {step_id}: pasan {count} de {total} tests. Primer fallo ({first}):",
+             f"✗ {step_id}: {count} of {total} tests pass. First failure ({first}):", lang)
 
 
 _LOCATION = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): (?P<what>\S.*)$")
