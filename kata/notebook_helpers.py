@@ -45,9 +45,23 @@ def setup(impl="exercises") -> Path:
             del sys.modules[name]  # imported from another folder: import it again from this one
     os.chdir(root)
     _IMPL["name"] = impl
+    _serve_checks(root)
     print(t(f"Carpeta de la kata: {root}\nTu código se importa de: {folder}",
             f"Kata folder: {root}\nYour code is imported from: {folder}"))
     return root
+
+
+def _serve_checks(root) -> None:
+    """This kernel answers `kata check` from a terminal too (once per kernel; see `kata.warm`)."""
+    if "judge" in _IMPL:
+        return
+    from IPython import get_ipython
+
+    from kata import warm
+
+    shell = get_ipython()
+    kernel = getattr(shell, "kernel", None)
+    _IMPL["judge"] = warm.serve_from_kernel(root, kernel) if getattr(kernel, "io_loop", None) else None
 
 
 def where(step_id: str) -> None:

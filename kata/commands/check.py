@@ -27,11 +27,16 @@ def impl_help() -> str:
 
 
 def run_check(args) -> int:
-    from kata import impl, status
+    from kata import impl, status, warm
+    from kata.i18n import language
     from kata.paths import exercises_dir, find_root, relative, suite_path
 
     apply_lang(args)
     root = find_root()
+    answer = warm.ask(root, _argv(args), language())     # a `kata watch` of this kata checks it warm
+    if answer is not None:
+        print(answer[0], end="")
+        return answer[1]
     step, code = choose_step(args.step, root)
     if step is None:
         return code
@@ -54,6 +59,14 @@ def run_check(args) -> int:
     if own:
         print_next(status.next_step(status.statuses(root, run=False), after=step.id), root)
     return 0
+
+
+def _argv(args) -> list:
+    """This check as the warm judge runs it (a folder given with --impl, made absolute)."""
+    from pathlib import Path
+
+    where = args.impl if args.impl in ("exercises", "solutions") else str(Path(args.impl).resolve())
+    return ["check", *([args.step] if args.step else []), "--impl", where]
 
 
 def print_failure(result, path) -> None:

@@ -65,6 +65,18 @@ class Limits:
 GRADING = Limits(memory_mb=GRADING_MEMORY_MB, sandbox="bwrap")
 
 
+def local_memory_mb() -> int:
+    """A learner's own checks: each worker's address space, so that code that eats memory ends in a
+    MemoryError of its own test instead of the machine's swap (TensorFlow reserves about 3 GB of it)."""
+    import os
+
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):
+        return GRADING_MEMORY_MB
+    return max(4096, min(GRADING_MEMORY_MB, physical // 2 + 3072))
+
+
 def reply_budget(sent_bytes: int) -> int:
     """The most bytes a worker's reply may carry, given what its request sent."""
     return min(REPLY_MAX_BYTES, REPLY_BASE_BYTES + REPLY_PER_SENT_BYTE * max(0, sent_bytes))

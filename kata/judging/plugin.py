@@ -24,7 +24,7 @@ import pytest
 from kata import impl, manifest
 from kata.feedback import Feedback
 from kata.judging import failures, withheld
-from kata.judging.limits import TEST_SECONDS, Limits
+from kata.judging.limits import TEST_SECONDS, Limits, local_memory_mb
 from kata.judging.suite import SUITE_FOLDERS, step_of, uses_tensorflow
 from kata.paths import PACKAGE_ROOT, find_root, relative
 from kata.stubs import is_stub_error
@@ -34,6 +34,18 @@ from kata.worker.errors import LearnerError, WorkerFault, WorkerHostLost, Worker
 # What the code under test tried that it should not need, gathered from every session that ends
 # in this process (the grader's judge reports them to the instructor).
 ATTEMPTS = []
+# Set by a warm judge (`kata watch`) when a newer save makes the running check stale.
+CANCEL = threading.Event()
+_LIVE = set()              # the judges of the sessions running in this process
+
+
+def cancel_running() -> None:
+    """Stop the checks running in this process: their workers are killed, so the test that runs
+    ends at once, and no further test starts (the session ends)."""
+    CANCEL.set()
+    for judge in list(_LIVE):
+        if judge._workers is not None:
+            judge._workers.kill_all()
 
 
 def pytest_addoption(parser):
@@ -44,7 +56,9 @@ def pytest_addoption(parser):
                     help="run the code under test inside bubblewrap (grading untrusted code)")
     group.addoption("--worker-fd", type=int, default=None,
                     help="the control socket of a zygote already running (the grader starts it in its sandbox)")
-    group.addoption("--worker-memory-mb", type=int, default=0, help="address-space limit of a worker (0: none)")
+    group.addoption("--worker-memory-mb", type=int, default=None,
+                    help="address-space limit of a worker in MB (default: half this machine's memory and 3 GB more, "
+                         "at most 8 GB; 0: none)")
     group.addoption("--worker-output-mb", type=int, default=Limits().output_mb,
                     help="what a worker may print or write, in MB")
     group.addoption("--test-timeout", type=float, default=TEST_SECONDS,
@@ -65,8 +79,9 @@ class Judge:
     def __init__(self, config):
         self.root = _root(config)
         self.spec = config.getoption("--impl")
+        memory = config.getoption("--worker-memory-mb")
         self.limits = Limits(test_seconds=config.getoption("--test-timeout"),
-                             memory_mb=config.getoption("--worker-memory-mb"),
+                             memory_mb=local_memory_mb() if memory is None else memory,
                              output_mb=config.getoption("--worker-output-mb"), sandbox=config.getoption("--sandbox"))
         self.worker_fd = config.getoption("--worker-fd")
         self.preload = _preload(config)
@@ -78,6 +93,7 @@ class Judge:
         self._own_host = False
         self._workers = None
         self._warming = None       # the thread starting the zygote while the tests are collected
+        _LIVE.add(self)
 
     @property
     def impl_dir(self) -> Path:
@@ -168,6 +184,7 @@ class Judge:
         return str(path), tuple((m, str(references / f"{m}.py")) for m in deps)
 
     def close(self):
+        _LIVE.discard(self)
         if self._warming is not None:
             self._warming.join()
         if self._workers is not None:
@@ -285,6 +302,8 @@ class JudgePlugin:
         """Each test gets its own deadline and seed; a step that faulted runs no more tests."""
         if not _is_step_suite(item):
             return
+        if CANCEL.is_set():
+            pytest.exit("cancelled: a newer version of the code is waiting to be checked", returncode=2)
         step = step_of(item.path)
         self.judge.workers.set_test(item.nodeid, self.judge.limits.test_seconds)
         if self.judge.withheld:

@@ -64,10 +64,11 @@ class Output:
 class WorkerProcess:
     """One worker: its channel (a socket, both ways), its output, and `stop()` (→ its exit code)."""
 
-    def __init__(self, fd: int, output, stop, name="worker"):
+    def __init__(self, fd: int, output, stop, name="worker", kill=None):
         self.channel = Channel(fd, fd)
         self.output = output
         self._stop = stop
+        self._kill = kill or (lambda: None)
         self.name = name
         self.loaded = {}           # module key → name
         self.calls = 0
@@ -100,6 +101,11 @@ class WorkerProcess:
         except ProtocolError as err:
             self.close()
             raise WorkerProtocolError(call, str(err), self.stderr()) from None
+
+    def kill(self) -> None:
+        """Kill the worker from another thread; the thread waiting on it sees it crash."""
+        if not self.closed:
+            self._kill()
 
     def close(self):
         """Stop the worker (and everything it started) and return its exit code."""
@@ -149,7 +155,8 @@ class SpawnHost:
             home.cleanup()
             return code
 
-        worker = WorkerProcess(ours.detach(), output, stop, f"{self.name}-{self.count}")
+        worker = WorkerProcess(ours.detach(), output, stop, f"{self.name}-{self.count}",
+                               kill=lambda: _kill_group(process.pid))
         try:
             hello, _ = worker.channel.receive(time.monotonic() + STARTUP_SECONDS)
             if hello.get("kind") != "ready":
@@ -276,7 +283,13 @@ class ForkHost:
         pid = reply["pid"]
         self.count += 1
         output = Output(os.fdopen(output_fd, "rb"), f"{self.name}-{self.count}")
-        return WorkerProcess(channel_fd, output, lambda: self._reap(pid), f"{self.name}-{self.count}")
+        return WorkerProcess(channel_fd, output, lambda: self._reap(pid), f"{self.name}-{self.count}",
+                             kill=lambda: self._kill(pid))
+
+    def _kill(self, pid) -> None:
+        with self._lock:
+            if self._ready:
+                self._ask({"kind": "kill", "pid": pid}, time.monotonic() + 10)
 
     def _reap(self, pid):
         with self._lock:

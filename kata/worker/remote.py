@@ -259,6 +259,12 @@ class Workers:
         except codec.CodecError as err:
             raise WorkerProtocolError(call, str(err), worker.stderr()) from None
 
+    def kill_all(self) -> None:
+        """Kill every worker of this session now, from any thread: a call waiting on one ends at once
+        (as a crash), and the next call starts a fresh one."""
+        for worker in list(self._workers.values()):
+            worker.kill()
+
     def close(self) -> None:
         """Stop every worker of this session (the host, and its zygote, stay)."""
         for worker in self._workers.values():

@@ -21,7 +21,6 @@ from kata import manifest, state, status, stubs, watch
 from kata.judging import verdict
 from kata.cli import parser
 from kata.commands import reset as reset_command
-from kata.commands import watch as watch_command
 from kata.files import backup
 from kata.stubs import BEGIN, STUB_TAG, stub_text
 from kata_dev import release
@@ -285,30 +284,25 @@ def test_reset_confirmation_accepts_only_a_yes(answer, expected):
 # ---------------------------------------------------------------- watch
 
 
-def test_watch_checks_at_start_and_again_after_each_change():
-    snapshots = iter([{"conv2d.py": 1}, {"conv2d.py": 1}, {"conv2d.py": 2}, {"conv2d.py": 2, "new.py": 1}])
-    calls, sleeps = [], []
-    watch.watch_files("exercises", calls.append, interval=0.5, sleep=sleeps.append,
-                         take=lambda _: next(snapshots), polls=4)
-    assert calls == [[], ["conv2d.py"], ["new.py"]]
-    assert sleeps == [0.5] * 4
+def test_watch_stops_cleanly_on_ctrl_c_and_leaves_no_socket(monkeypatch, capsys, kata_copy):
+    from kata import warm
 
-
-def test_watch_stops_cleanly_on_ctrl_c(monkeypatch, capsys, kata_copy):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setenv("KATA_ROOT", str(kata_copy))
     monkeypatch.setenv("KATA_LANG", "en")   # restored afterwards, though `--lang` sets it
-    monkeypatch.setattr(watch, "watch_files", interrupted)
+    monkeypatch.setattr(watch, "loop", interrupted)
+    monkeypatch.setattr(warm, "SERVING", False)
     args = parser().parse_args(["watch", "--lang", "en"])
     assert args.func(args) == 0
     assert "Bye." in capsys.readouterr().out
+    assert not warm.socket_path(kata_copy).exists()
 
 
-def test_watch_runs_each_check_in_a_fresh_interpreter():
-    command = watch_command.check_command("conv2d", "en")
-    assert command == [sys.executable, "-m", "kata", "check", "conv2d", "--lang", "en"]
+def test_a_save_triggers_the_check_a_learner_would_type():
+    assert watch.check_argv("conv2d", "en") == ["check", "conv2d", "--lang", "en"]
+    assert watch.check_argv() == ["check"]
 
 
 # ---------------------------------------------------------------- release

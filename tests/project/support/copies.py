@@ -1,0 +1,26 @@
+"""Copies of the kata to work on, as a learner has it."""
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+LEARNER_PARTS = ("kata", "exercises", "tests/steps", "conftest.py", "pyproject.toml", "input_data.py")
+
+
+def student_copy(dest: Path) -> Path:
+    """What a student release holds of the kata (no solutions, no instructor's tests), in `dest`."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".kata", "*.bak-*", ".pytest_cache")
+    for rel in LEARNER_PARTS:
+        source, target = ROOT / rel, dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        else:
+            shutil.copy2(source, target)
+    return dest
+
+
+def solved(step_filename: str) -> str:
+    """A reference solution as a learner would have typed it (no solution markers)."""
+    source = (ROOT / "solutions" / step_filename).read_text(encoding="utf-8")
+    return "".join(line for line in source.splitlines(keepends=True) if "### " not in line)
