@@ -249,7 +249,7 @@ def _run_child(kind, args, precision=None):
                    "--epochs", str(args.epochs), "--batch-size", str(args.batch_size), "--data-dir", args.data_dir]
         command += ["--limit", str(args.limit)] if args.limit else []
         command += ["--precision", precision] if precision else []
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", KATA_LANG="en")   # the bench speaks English
         if args.device == "cpu":
             env["CUDA_VISIBLE_DEVICES"] = "-1"
         code, rss, stderr = _wait(command, env)
@@ -343,9 +343,14 @@ def main(argv=None, args=None) -> int:
     if args.child:
         args.result.write_text(json.dumps(child(args)) + "\n", encoding="utf-8")
         return 0
+    facts, _ = _run_child("machine", args)
+    if args.device == "gpu" and not facts["gpus"]:
+        print("kata dev bench --device gpu: TensorFlow sees no GPU here (tf.config.list_physical_devices('GPU') is "
+              "empty). Install a CUDA build of TensorFlow (pip install 'tensorflow[and-cuda]') on a machine with an "
+              "NVIDIA driver, or measure the CPU with --device cpu", file=sys.stderr)
+        return 2
     figures, missed = {}, False
-    # Memory first, while this process is small (a child's ru_maxrss starts from its parent's size at fork).
-    if not args.no_rss:
+    if not args.no_rss:   # the parent holds no TensorFlow, so each child's ru_maxrss is its own
         for track in ("tensorflow", "keras"):
             rss = peak_rss_of_kata_train(track, args)
             figures[f"kata_train_{track}_peak_rss_bytes"] = rss
@@ -353,13 +358,6 @@ def main(argv=None, args=None) -> int:
             missed |= not ok
             print(f"peak RSS of `kata train --track {track} --epochs 1`: {rss / 1e9:.2f} GB "
                   f"(target ≤ {RSS_TARGET_GB} GB: {'ok' if ok else 'ABOVE TARGET'})", flush=True)
-
-    facts, _ = _run_child("machine", args)
-    if args.device == "gpu" and not facts["gpus"]:
-        print("kata dev bench --device gpu: TensorFlow sees no GPU here (tf.config.list_physical_devices('GPU') is "
-              "empty). Install a CUDA build of TensorFlow (pip install 'tensorflow[and-cuda]') on a machine with an "
-              "NVIDIA driver, or measure the CPU with --device cpu", file=sys.stderr)
-        return 2
     computes = precisions_to_measure(args.precision, facts["auto"])
     print(f"device: {facts['device']} ({facts['cpus']} CPUs); auto picks {facts['auto']} ({facts['reason']}); "
           f"measuring {', '.join(computes)}; batch {args.batch_size}; {args.epochs} epochs each", flush=True)

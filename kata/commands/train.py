@@ -109,13 +109,18 @@ def run_train(args) -> int:
     return 130 if result.status == "interrupted" else 0
 
 
-STATUS = {"finished": ("terminado", "finished"), "interrupted": ("interrumpido", "interrupted"),
-          "failed": ("fallido", "failed"), "running": ("en curso", "running")}
-SETTING_NAMES = {"train_images": ("imágenes de entrenamiento", "training images"),
-                 "test_images": ("imágenes de test", "test images"), "epochs": ("épocas", "epochs"),
-                 "batch_size": ("tamaño de lote", "batch size"), "learning_rate": ("tasa de aprendizaje", "learning rate"),
-                 "dropout": ("dropout", "dropout"), "precision": ("cálculo", "compute type"),
-                 "device": ("máquina", "machine")}
+def _status(status: str) -> str:
+    """A run's status in the learner's language."""
+    return {"finished": t("terminado", "finished"), "interrupted": t("interrumpido", "interrupted"),
+            "failed": t("fallido", "failed"), "running": t("en curso", "running")}.get(status, status)
+
+
+def _setting(key: str) -> str:
+    """The name of a setting of runs.SETTINGS in the learner's language."""
+    return {"train_images": t("imágenes de entrenamiento", "training images"),
+            "test_images": t("imágenes de test", "test images"), "epochs": t("épocas", "epochs"),
+            "batch_size": t("tamaño de lote", "batch size"), "learning_rate": t("tasa de aprendizaje", "learning rate"),
+            "dropout": "dropout", "precision": t("cálculo", "compute type"), "device": t("máquina", "machine")}[key]
 
 
 def _value(value) -> str:
@@ -140,11 +145,10 @@ def compare_table(rows):
         table.add_column(header, overflow="fold")
     for folder, row in rows:
         best = row["best_epoch"]
-        status = STATUS.get(row["status"])
         table.add_row(str(folder), row["track"], row["impl"], _value(row["train_images"]) if row["train_images"] else "?",
                       row["epochs"], row["precision"], decimal(row["test_accuracy"], 4),
                       decimal(row["seconds_per_epoch"], 1), "-" if best is None else f"{best[0]} ({decimal(best[1], 4)})",
-                      t(*status) if status else row["status"])
+                      _status(row["status"]))
     return table
 
 
@@ -156,7 +160,7 @@ def not_comparable(rows) -> str:
     found = runs.differences([row for _, row in rows])
     if not found:
         return ""
-    parts = [f"{t(*SETTING_NAMES[key])} ({', '.join(_value(v) if v is not None or key == 'dropout' else '?' for v in values)})"
+    parts = [f"{_setting(key)} ({', '.join(_value(v) if v is not None or key == 'dropout' else '?' for v in values)})"
              for key, values in found]
     return t(f"Ojo, no son comparables del todo: difieren en {'; '.join(parts)}. La exactitud depende de las imágenes "
              f"y las épocas; los segundos, del cálculo y de la máquina",
