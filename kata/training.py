@@ -6,6 +6,7 @@ folder (see `kata.runs`), so two runs compare side by side with `kata compare`.
 """
 
 import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -247,7 +248,8 @@ class Reporter:
         self._progress = Progress(
             *columns, console=self.console, transient=False,
             disable=not (self.console.is_terminal or self.console.is_jupyter))  # logs get the summary lines only
-        self._tasks = {}
+        self._tasks, self._shown = {}, {}   # per epoch: its task, the batches its bar shows
+        self._lock = threading.Lock()
         self._running = [0.0, 0.0, 0]  # sums of loss and accuracy, batches, for the tensorflow hook
 
     def _widths(self, epochs: int, n_batches: int, metrics: str) -> tuple:
@@ -286,8 +288,16 @@ class Reporter:
         return self._tasks[epoch]
 
     def batch_means(self, epoch: int, done: int, total: int, loss: float, acc: float) -> None:
-        """After `done` of `total` batches (0-based epoch), with the epoch's running means."""
-        self._progress.update(self._task(epoch, total), completed=done, loss=decimal(loss, 4), acc=decimal(acc, 4))
+        """After `done` of `total` batches (0-based epoch), with the epoch's running means.
+
+        Safe from several threads (Keras calls it from its own when the hook is async_safe): an
+        update older than the one already shown is dropped, so the bar never goes back.
+        """
+        with self._lock:
+            if done <= self._shown.get(epoch, 0):
+                return
+            self._shown[epoch] = done
+            self._progress.update(self._task(epoch, total), completed=done, loss=decimal(loss, 4), acc=decimal(acc, 4))
 
     def on_batch(self, epoch, batch, n_batches, loss, acc) -> None:
         """The tensorflow track's hook: one batch's own loss and accuracy (0-based numbers)."""
@@ -498,6 +508,10 @@ def keras_hooks(reporter, recorder):
     import keras
 
     class Hooks(keras.callbacks.Callback):
+        # Keras may then run on_train_batch_end in a worker thread, without making the training loop
+        # wait for each batch's numbers; it waits for them all before on_epoch_end.
+        async_safe = True
+
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch = epoch
 

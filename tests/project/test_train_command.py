@@ -400,6 +400,17 @@ def test_a_wide_terminal_also_shows_images_per_second_in_the_learners_number_sty
     assert re.search(r"\b\d+ img/s\b", last) and len(last) <= 120, last
 
 
+def test_a_late_batch_update_from_another_thread_never_moves_the_bar_back(monkeypatch):
+    from rich.console import Console
+
+    monkeypatch.setenv("KATA_LANG", "en")
+    reporter = training.Reporter(1, 128, Console(file=io.StringIO()), n_images=1280)
+    reporter.batch_means(0, 10, 10, 0.5, 0.9)
+    reporter.batch_means(0, 9, 10, 0.6, 0.8)   # Keras's worker threads may finish out of order
+    task = reporter._progress.tasks[0]
+    assert task.completed == 10 and task.fields["loss"] == "0.5000"
+
+
 # --------------------------------------------------------------------------- precision
 
 def test_bfloat16_asked_trains_both_tracks_in_bfloat16_and_records_it(fake_data, tmp_path):
