@@ -223,6 +223,37 @@ def numpy_dtype(compute: str):
     return tf.as_dtype(compute).as_numpy_dtype
 
 
+# float16 only. The learner's own optimizer cannot be wrapped in Keras's dynamic LossScaleOptimizer,
+# so the harness scales the gradients itself, by a fixed factor: the course network's gradients
+# stay far below float16's maximum (65504) even multiplied by it, and the small ones stop
+# vanishing below float16's smallest normal number (6e-5). bfloat16 has float32's range: no scaling.
+LOSS_SCALE = {"float16": 1024.0}
+
+
+def _casts(dtype, scale: float):
+    """(into, out_of): tf.cast to `dtype` and back to float32 whose gradients carry `scale`.
+
+    Backwards, a gradient entering the 16-bit network through `out_of` is multiplied by `scale`,
+    and divided by it again as it leaves through `into` towards a float32 variable; the forward
+    values are plain casts.
+    """
+    import tensorflow as tf
+
+    @tf.custom_gradient
+    def into(value):
+        def gradient(upstream):
+            return tf.cast(upstream, tf.float32) / scale
+        return tf.cast(value, dtype), gradient
+
+    @tf.custom_gradient
+    def out_of(value):
+        def gradient(upstream):
+            return tf.cast(upstream * scale, dtype)
+        return tf.cast(value, tf.float32), gradient
+
+    return into, out_of
+
+
 def mixed_network(generate_network, compute: str):
     """`generate_network` computing in `compute` with its weights kept float32.
 
@@ -230,21 +261,28 @@ def mixed_network(generate_network, compute: str):
     tuples or dicts of float32 variables), layers, and the rest as given. It casts x, every weight
     and every bias to `compute` on the way in — tf.cast is differentiable, so the gradients reach
     the float32 variables as float32 — and the (batch, n_classes) logits back to float32, so that
-    the softmax and the loss run in float32. `.calls` counts the calls (traces, inside a
-    tf.function), so the harness can tell a `train` that never called it.
+    the softmax and the loss run in float32. In float16 the gradients inside carry LOSS_SCALE.
+    `.calls` counts the calls (traces, inside a tf.function), so the harness can tell a `train`
+    that never called it.
     """
     import tensorflow as tf
 
     dtype = tf.as_dtype(compute)
+    scale = LOSS_SCALE.get(compute)
+    if scale:
+        into, out_of = _casts(dtype, scale)
+    else:
+        def into(value):
+            return tf.cast(value, dtype)
 
-    def cast(value):
-        return tf.cast(value, dtype)
+        def out_of(value):
+            return tf.cast(value, tf.float32)
 
     def network(x, weights, biases, layers, *args, **kwargs):
         network.calls += 1
-        logits = generate_network(cast(x), tf.nest.map_structure(cast, weights),
-                                  tf.nest.map_structure(cast, biases), layers, *args, **kwargs)
-        return tf.cast(logits, tf.float32)
+        logits = generate_network(tf.cast(x, dtype), tf.nest.map_structure(into, weights),
+                                  tf.nest.map_structure(into, biases), layers, *args, **kwargs)
+        return out_of(logits)
 
     network.calls = 0
     network.__name__ = getattr(generate_network, "__name__", "generate_network")

@@ -359,8 +359,9 @@ def main(argv=None, args=None) -> int:
             print(f"peak RSS of `kata train --track {track} --epochs 1`: {rss / 1e9:.2f} GB "
                   f"(target ≤ {RSS_TARGET_GB} GB: {'ok' if ok else 'ABOVE TARGET'})", flush=True)
     computes = precisions_to_measure(args.precision, facts["auto"])
+    epochs = f"{args.epochs} epoch{'' if args.epochs == 1 else 's'}"
     print(f"device: {facts['device']} ({facts['cpus']} CPUs); auto picks {facts['auto']} ({facts['reason']}); "
-          f"measuring {', '.join(computes)}; batch {args.batch_size}; {args.epochs} epochs each", flush=True)
+          f"measuring {', '.join(computes)}; batch {args.batch_size}; {epochs} each", flush=True)
 
     results, peaks = {}, {}
     for compute in computes:

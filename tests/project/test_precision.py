@@ -151,3 +151,27 @@ def test_the_keras_policy_builds_bfloat16_layers_with_float32_weights_and_is_put
     dense = model.layers[-1]
     assert dense.compute_dtype == "bfloat16" and dense.variable_dtype == "float32"
     assert all(w.dtype == "float32" for w in model.weights)
+
+
+def test_in_float16_small_gradients_survive_and_arrive_unscaled(network):
+    """float16's smallest normal number is 6e-5: a loss this small loses its gradients without
+    the harness's loss scale, and keeps them, at their true size, with it."""
+    import tensorflow as tf
+
+    weights, biases = network.init_parameters(seed=2)
+    x = np.random.default_rng(2).random((4, 784), np.float32)
+
+    def gradients(mixed):
+        with tf.GradientTape() as tape:
+            loss = 1e-5 * tf.reduce_mean(tf.square(mixed(x, weights, biases, network.COURSE_LAYERS)))
+        return tape.gradient(loss, weights)
+
+    exact = gradients(lambda *a: network.generate_network(*a))
+    scaled = gradients(precision.mixed_network(network.generate_network, "float16"))
+    cast = lambda v: tf.cast(v, tf.float16)  # noqa: E731
+    plain = gradients(lambda x, w, b, layers: tf.cast(network.generate_network(
+        cast(x), [cast(v) for v in w], [cast(v) for v in b], layers), tf.float32))
+    first_exact, first_scaled, first_plain = (float(tf.reduce_sum(tf.abs(g[0]))) for g in (exact, scaled, plain))
+    assert scaled[0].dtype == tf.float32
+    assert first_scaled == pytest.approx(first_exact, rel=0.05)
+    assert first_plain < 0.5 * first_exact   # what the scale saves
