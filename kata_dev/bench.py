@@ -18,7 +18,9 @@ In one run, for each precision (by default float32 and, where it differs, the on
      train_model with the kata's callback;
    - keras fit: bare keras.Model.fit of the solutions' model under the same dtype policy, the
      reference.
-   Seconds per epoch are the mean of the epochs after the first (the first traces the graphs).
+   Seconds per epoch are those of the fastest epoch after the first (the first traces the graphs;
+   other programs on the machine can only slow an epoch down); `--epochs 3` gives two to choose
+   from. The JSON keeps every epoch and the mean too.
 3. Per contender: images per second (training images ÷ seconds per epoch, the test pass
    included), the ratio to keras fit in the same precision (wall clock and CPU time of the
    process, which other programs on the machine disturb less), and the roofline fraction: the
@@ -76,7 +78,8 @@ def epoch_flops(n_train: int, n_test: int, layers=COURSE_LAYERS) -> int:
 
 def add_options(p):
     """The benchmark's options on an argparse parser (also used by `kata dev bench`)."""
-    p.add_argument("--epochs", type=int, default=2, help="epochs per contender (default 2; ≥ 2 for a steady ratio)")
+    p.add_argument("--epochs", type=int, default=3,
+                   help="epochs per contender (default 3: the first traces the graphs, the fastest of the others counts)")
     p.add_argument("--limit", type=int, default=None, help="first N training images only (default all 55,000)")
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--data-dir", default="data/fashion")
@@ -101,6 +104,12 @@ def steady(seconds):
     """Mean seconds per epoch leaving out the first (tracing), when there are more."""
     later = seconds[1:] or seconds
     return sum(later) / len(later)
+
+
+def fastest(seconds):
+    """The fastest epoch after the first (tracing), when there are more: what the contender takes
+    when the machine lets it, since other programs can only slow an epoch down."""
+    return min(seconds[1:] or seconds)
 
 
 class Clock:
@@ -304,15 +313,16 @@ def summarise(results: dict, peaks: dict, flops: int) -> dict:
     for compute, contenders in results.items():
         fit = contenders.get("fit")
         for name, result in contenders.items():
-            seconds, cpu = steady(result["wall"]), steady(result["cpu"])
+            seconds, cpu = fastest(result["wall"]), fastest(result["cpu"])
             row = {"seconds_per_epoch": seconds, "cpu_seconds_per_epoch": cpu,
+                   "mean_seconds_per_epoch": steady(result["wall"]),
                    "images_per_second": result["train_images"] / seconds,
                    "roofline": flops / seconds / peaks[compute] if peaks.get(compute) else None,
                    "flops_per_second": flops / seconds, "test_accuracy": result["test_accuracy"],
                    "compute": result["compute"], "epoch_seconds": result["wall"]}
             if fit:
-                row["ratio_to_fit"] = seconds / steady(fit["wall"])
-                row["cpu_ratio_to_fit"] = cpu / steady(fit["cpu"])
+                row["ratio_to_fit"] = seconds / fastest(fit["wall"])
+                row["cpu_ratio_to_fit"] = cpu / fastest(fit["cpu"])
             table.setdefault(compute, {})[name] = row
     if "float32" in table:
         for compute in table:
@@ -380,8 +390,8 @@ def main(argv=None, args=None) -> int:
             result["peak_rss_bytes"] = rss
             results.setdefault(compute, {})[name] = result
             epochs = ", ".join(f"{s:.1f}" for s in result["wall"])
-            print(f"{compute}: {LABELS[name]:<17} {steady(result['wall']):.2f} s/epoch after the first [{epochs}], "
-                  f"CPU {steady(result['cpu']):.2f} s/epoch, test acc {result['test_accuracy']:.4f}, "
+            print(f"{compute}: {LABELS[name]:<17} {fastest(result['wall']):.2f} s/epoch, the fastest after the first "
+                  f"[{epochs}], CPU {fastest(result['cpu']):.2f} s, test acc {result['test_accuracy']:.4f}, "
                   f"computed in {result['compute']}", flush=True)
 
     for compute in computes:   # again, now the contenders are done: a peak is the best the machine gave

@@ -56,14 +56,15 @@ def _result(seconds, cpu, accuracy=0.9, compute="float32", n_train=1000):
 
 
 def test_the_summary_divides_by_keras_fit_in_the_same_precision_and_by_the_peak():
-    results = {"float32": {"tensorflow": _result([9.0, 2.0, 2.0], [9.0, 4.0, 4.0]),
+    results = {"float32": {"tensorflow": _result([9.0, 2.0, 3.0], [9.0, 4.0, 4.5]),
                            "fit": _result([9.0, 2.5, 2.5], [9.0, 5.0, 5.0])},
                "bfloat16": {"tensorflow": _result([5.0, 1.0, 1.0], [5.0, 2.0, 2.0], compute="bfloat16"),
                             "fit": _result([5.0, 2.0, 2.0], [5.0, 2.0, 2.0], compute="bfloat16")}}
     peaks = {"float32": 1e9, "bfloat16": 4e9}
     summary = bench.summarise(results, peaks, flops=1e9)
     tf32, tf16 = summary["table"]["float32"]["tensorflow"], summary["table"]["bfloat16"]["tensorflow"]
-    assert tf32["seconds_per_epoch"] == 2.0 and tf32["images_per_second"] == 500.0
+    assert tf32["seconds_per_epoch"] == 2.0 and tf32["images_per_second"] == 500.0   # the fastest after the first
+    assert tf32["mean_seconds_per_epoch"] == 2.5
     assert tf32["ratio_to_fit"] == pytest.approx(0.8) and tf32["cpu_ratio_to_fit"] == pytest.approx(0.8)
     assert tf32["roofline"] == pytest.approx(0.5) and tf16["roofline"] == pytest.approx(0.25)
     assert tf16["ratio_to_fit"] == pytest.approx(0.5)
