@@ -324,12 +324,16 @@ def summarise(results: dict, peaks: dict, flops: int) -> dict:
                 row["ratio_to_fit"] = seconds / fastest(fit["wall"])
                 row["cpu_ratio_to_fit"] = cpu / fastest(fit["cpu"])
             table.setdefault(compute, {})[name] = row
+    cpu_speedups = {}
     if "float32" in table:
         for compute in table:
             if compute != "float32":
+                rows = {name: row for name, row in table[compute].items() if name in table["float32"]}
                 speedups[compute] = {name: table["float32"][name]["seconds_per_epoch"] / row["seconds_per_epoch"]
-                                     for name, row in table[compute].items() if name in table["float32"]}
-    return {"table": table, "speedup_over_float32": speedups}
+                                     for name, row in rows.items()}
+                cpu_speedups[compute] = {name: table["float32"][name]["cpu_seconds_per_epoch"]
+                                         / row["cpu_seconds_per_epoch"] for name, row in rows.items()}
+    return {"table": table, "speedup_over_float32": speedups, "cpu_speedup_over_float32": cpu_speedups}
 
 
 def report(summary: dict, peaks: dict, flops_info: dict) -> str:
@@ -344,8 +348,9 @@ def report(summary: dict, peaks: dict, flops_info: dict) -> str:
             lines.append(f"{compute:<10} {LABELS[name]:<17} {row['seconds_per_epoch']:>8.2f} "
                          f"{row['images_per_second']:>7.0f} {ratio:>6} {cpu_ratio:>8} {roof:>8} {row['test_accuracy']:>8.4f}")
     for compute, gains in summary["speedup_over_float32"].items():
-        lines.append(f"{compute} over float32 (s/epoch ratio): "
-                     + ", ".join(f"{LABELS[name]} {gain:.2f}×" for name, gain in gains.items()))
+        cpu = summary["cpu_speedup_over_float32"][compute]
+        lines.append(f"{compute} over float32 (s/epoch ratio, wall; CPU): "
+                     + ", ".join(f"{LABELS[name]} {gain:.2f}×; {cpu[name]:.2f}×" for name, gain in gains.items()))
     lines.append("matmul peak: " + ", ".join(f"{compute} {rate / 1e9:,.0f} GFLOP/s" for compute, rate in peaks.items()))
     lines.append(f"course network: {flops_info['training_mflop_per_image']:.2f} MFLOP per training image, "
                  f"{flops_info['test_mflop_per_image']:.2f} per test image → {flops_info['epoch_tflop']:.3f} TFLOP "

@@ -69,9 +69,10 @@ def test_the_summary_divides_by_keras_fit_in_the_same_precision_and_by_the_peak(
     assert tf32["roofline"] == pytest.approx(0.5) and tf16["roofline"] == pytest.approx(0.25)
     assert tf16["ratio_to_fit"] == pytest.approx(0.5)
     assert summary["speedup_over_float32"] == {"bfloat16": {"tensorflow": 2.0, "fit": 1.25}}
+    assert summary["cpu_speedup_over_float32"] == {"bfloat16": {"tensorflow": 2.0, "fit": 2.5}}
     text = bench.report(summary, peaks, {"training_mflop_per_image": 32.24, "test_mflop_per_image": 10.9,
                                          "epoch_tflop": 0.001, "train_images": 1000, "test_images": 500})
-    assert "bfloat16 over float32 (s/epoch ratio): tensorflow track 2.00×, keras fit 1.25×" in text
+    assert "bfloat16 over float32 (s/epoch ratio, wall; CPU): tensorflow track 2.00×; 2.00×, keras fit 1.25×; 2.50×" in text
     assert "50.0 %" in text and "25.0 %" in text
 
 
