@@ -2,7 +2,8 @@
 (drawn with the learner's `plot_image`), the confusion matrix, and TensorBoard scalars.
 
 Every PNG is saved under a temporary name in the run folder and renamed, so a run interrupted
-mid-save never leaves half a picture.
+mid-save never leaves half a picture. Titles and labels are in the learner's language, and so are
+the numbers: Spanish figures write 0,8990 where English ones write 0.8990, as the terminal does.
 """
 
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from kata.files import atomic_path
+from kata.i18n import decimal, language, t
 
 
 def pyplot():
@@ -37,11 +39,46 @@ def curves(print_results, history: dict, out: Path) -> list:
             tmp.unlink()
             fig = print_results(history[f"train_{metric}"], history[f"test_{metric}"], metric=metric, path=str(tmp))
             fig = fig if hasattr(fig, "savefig") else plt.gcf()
+            if language() == "es":
+                decimal_commas(fig)
+                if tmp.exists() and tmp.stat().st_size:   # saved by print_results before the commas
+                    tmp.unlink()
             if not tmp.exists() or tmp.stat().st_size == 0:  # an implementation that ignores `path`
                 fig.savefig(tmp, dpi=100)
             plt.close(fig)
         written.append(path)
     return written
+
+
+def decimal_commas(fig) -> None:
+    """Every axis of `fig` writes its tick numbers with a decimal comma (0,85 for 0.85), whatever
+    formatter it had: that formatter still chooses the ticks and their digits."""
+    from matplotlib.ticker import Formatter
+
+    class Comma(Formatter):
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __call__(self, value, pos=None):
+            return self.inner(value, pos).replace(".", ",")
+
+        def format_ticks(self, values):
+            return [label.replace(".", ",") for label in self.inner.format_ticks(values)]
+
+        def set_locs(self, locs):
+            self.inner.set_locs(locs)
+
+        def get_offset(self):
+            return self.inner.get_offset().replace(".", ",")
+
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            self.inner.set_axis(axis)
+
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if type(axis.get_major_formatter()).__name__ != "Comma":
+                axis.set_major_formatter(Comma(axis.get_major_formatter()))
 
 
 def samples(plot_image, images, true, predicted, labels, out: Path, rows=4, cols=6) -> Path:
@@ -64,7 +101,7 @@ def samples(plot_image, images, true, predicted, labels, out: Path, rows=4, cols
             spine.set_color("red")
             spine.set_linewidth(2)
     hits = int(np.sum(np.asarray(predicted[:count]) == np.asarray(true[:count])))
-    fig.suptitle(f"predicción (verdad) · predicted (true): {hits}/{count}")
+    fig.suptitle(t(f"predicción (verdad): {hits} de {count} aciertos", f"predicted (true): {hits} of {count} right"))
     return _save(plt, fig, Path(out) / "samples.png")
 
 
@@ -98,10 +135,10 @@ def confusion(true, predicted, labels, out: Path) -> Path:
                   color="white" if count > threshold else "black")
     axes.set_xticks(range(len(names)), names, rotation=45, ha="right")
     axes.set_yticks(range(len(names)), names)
-    axes.set_xlabel("predicción · predicted")
-    axes.set_ylabel("verdad · true")
-    accuracy = np.trace(matrix) / max(matrix.sum(), 1)
-    axes.set_title(f"Matriz de confusión · Confusion matrix (exactitud en test · test accuracy {accuracy:.4f})")
+    axes.set_xlabel(t("predicción", "predicted"))
+    axes.set_ylabel(t("verdad", "true"))
+    accuracy = decimal(np.trace(matrix) / max(matrix.sum(), 1), 4)
+    axes.set_title(t(f"Matriz de confusión (exactitud en test {accuracy})", f"Confusion matrix (test accuracy {accuracy})"))
     return _save(plt, fig, Path(out) / "confusion.png")
 
 

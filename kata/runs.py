@@ -6,7 +6,11 @@ finished. Layout:
     {"format": 1, "status": "running" | "finished" | "interrupted" | "failed",
      "track": "tensorflow" | "keras", "impl": "solutions", "impl_dir": "/abs/solutions",
      "hyperparameters": {"epochs", "learning_rate", "batch_size", "dropout", "seed", "limit"},
-     "data": {"dir", "train_images", "test_images"},
+     "data": {"dir": the --data-dir asked, "source": the folder the files came from,
+              "found_in": "data_dir" | "FASHION_MNIST_DIR" | "debian" | "downloaded",
+              "train_images", "test_images"},
+     "precision": {"requested": "auto" | ..., "compute": "float32" | "bfloat16" | "float16",
+                   "variables": "float32", "device", "reason", "warning", "notes": [...]},
      "versions": {"python", "tensorflow", "keras", "numpy"},
      "history": {"train_loss": [...], "test_loss": [...], "train_accuracy": [...],
                  "test_accuracy": [...], "epoch_seconds": [...]},   # one value per finished epoch
@@ -78,10 +82,12 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
-def new_metrics(track, impl, impl_dir, hyperparameters, data) -> dict:
-    """The metrics document of a run that has not finished an epoch yet."""
+def new_metrics(track, impl, impl_dir, hyperparameters, data, precision=None) -> dict:
+    """The metrics document of a run that has not finished an epoch yet (precision: a
+    kata.precision.Precision.record(), float32 when None)."""
     return {"format": FORMAT, "status": "running", "track": track, "impl": str(impl),
             "impl_dir": str(impl_dir), "hyperparameters": dict(hyperparameters), "data": dict(data),
+            "precision": dict(precision or {"requested": "float32", "compute": "float32", "variables": "float32"}),
             "versions": versions(), "history": {k: [] for k in (*CURVES, "epoch_seconds")},
             "completed_epochs": 0, "test_accuracy": None, "started": _now(), "updated": _now()}
 
@@ -120,21 +126,48 @@ def load(folder) -> dict:
 
 
 def summary(metrics: dict) -> dict:
-    """One row of `kata compare`: track, impl, epochs, final test accuracy, mean s/epoch, best epoch.
+    """One row of `kata compare`: track, impl, training images, epochs, compute type, final test
+    accuracy, mean s/epoch, best epoch, status, and the settings that decide whether two runs compare.
 
     The mean seconds per epoch leaves out the first epoch (it includes tracing the graphs and
-    loading the model) whenever there are later epochs.
+    loading the model) whenever there are later epochs. Runs written before the precision was
+    recorded computed in float32.
     """
     history = metrics["history"]
     accs, seconds = history["test_accuracy"], history["epoch_seconds"]
     steady = seconds[1:] or seconds
     best = max(range(len(accs)), key=accs.__getitem__) if accs else None
+    hyper, data = metrics.get("hyperparameters", {}), metrics.get("data", {})
+    computed = metrics.get("precision", {}).get("compute", "float32")
     return {
         "track": metrics.get("track", "?"),
         "impl": metrics.get("impl", "?"),
-        "epochs": f"{len(accs)}/{metrics.get('hyperparameters', {}).get('epochs', '?')}",
+        "train_images": data.get("train_images"),
+        "epochs": f"{len(accs)}/{hyper.get('epochs', '?')}",
+        "precision": computed,
         "test_accuracy": accs[-1] if accs else math.nan,
         "seconds_per_epoch": sum(steady) / len(steady) if steady else math.nan,
         "best_epoch": None if best is None else (best + 1, accs[best]),
         "status": metrics.get("status", "?"),
+        "settings": {"train_images": data.get("train_images"), "test_images": data.get("test_images"),
+                     "epochs": len(accs), "batch_size": hyper.get("batch_size"),
+                     "learning_rate": hyper.get("learning_rate"), "dropout": hyper.get("dropout"),
+                     "precision": computed, "device": metrics.get("precision", {}).get("device") or None},
     }
+
+
+# What makes two runs' accuracy or seconds differ besides the code being compared.
+SETTINGS = ("train_images", "test_images", "epochs", "batch_size", "learning_rate", "dropout", "precision", "device")
+
+
+def differences(rows: list) -> list:
+    """[(setting, [value of each row])] for every setting in SETTINGS on which the rows (from
+    `summary`) disagree; a setting a row does not record (None, in older runs) is left out for it,
+    except dropout, where None means none."""
+    found = []
+    for key in SETTINGS:
+        values = [row["settings"].get(key) for row in rows]
+        known = values if key == "dropout" else [v for v in values if v is not None]
+        if len(set(map(str, known))) > 1:
+            found.append((key, values))
+    return found

@@ -5,6 +5,8 @@ track runs `build_model`, `compile_model` and `train_model` (steps 9–10). Both
 folder (see `kata.runs`), so two runs compare side by side with `kata compare`.
 """
 
+import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kata import figures, impl, manifest, quiet, runs
-from kata.i18n import count, decimal, t
+from kata import figures, impl, manifest, precision, quiet, runs
+from kata.i18n import count, decimal, number, t
 from kata.stubs import stub_step
 
 PREDICT_BATCH = 500
@@ -37,6 +39,7 @@ class Options:
     limit: int = None
     data_dir: str = "data/fashion"
     root: Path = None
+    precision: str = "auto"    # one of kata.precision.CHOICES
 
     def hyperparameters(self) -> dict:
         return {"epochs": self.epochs, "learning_rate": self.learning_rate, "batch_size": self.batch_size,
@@ -183,36 +186,93 @@ def load_dataset(data_module, data_dir, limit=None):
     return tuple(np.asarray(a, dtype=np.float32) for a in (train_X, train_y, test_X, test_y))
 
 
+def data_source(data_dir) -> dict:
+    """Where `input_data.read_data_sets(data_dir)` finds the four files, in its order:
+    {"folder": absolute path, "found_in": "data_dir" | "FASHION_MNIST_DIR" | "debian" | "download"}.
+
+    "download" means none of the folders holds them yet: they will be downloaded into data_dir.
+    """
+    import input_data
+
+    names = (input_data.TRAIN_IMAGES, input_data.TRAIN_LABELS, input_data.TEST_IMAGES, input_data.TEST_LABELS)
+
+    def holds(folder):
+        return all((folder / name).is_file() for name in names)
+
+    asked = Path(os.fspath(data_dir)).expanduser()
+    debian = Path(input_data.DEBIAN_DIR)
+    if holds(asked):
+        same = debian.is_dir() and os.path.samefile(asked, debian)
+        return {"folder": str(asked.resolve()), "found_in": "debian" if same else "data_dir"}
+    env = os.environ.get(input_data.ENV_DIR)
+    if env and holds(Path(env).expanduser()):
+        return {"folder": str(Path(env).expanduser().resolve()), "found_in": input_data.ENV_DIR}
+    if holds(debian):
+        return {"folder": str(debian), "found_in": "debian"}
+    return {"folder": str(asked.resolve()), "found_in": "download"}
+
+
 # --------------------------------------------------------------------------- progress and records
 
 METRIC_KEYS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
 class Reporter:
-    """A rich progress bar per epoch (batches, running loss and accuracy, images/s) and a summary line."""
+    """A rich progress bar per epoch and a summary line after it.
 
-    def __init__(self, epochs: int, batch_size: int, console=None):
+    The bar shows the epoch, the batches done, the epoch's running loss and accuracy, the images
+    per second when there is room, and the time left (the epoch's time once done). It is laid out
+    for the console's width and fits 80 columns.
+    """
+
+    MAX_LOSS = 99.9999   # the widest running loss the layout reserves room for
+
+    def __init__(self, epochs: int, batch_size: int, console=None, n_images=None):
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
         from rich.text import Text
 
         class Rate(ProgressColumn):
             def render(self, task):
                 speed = task.finished_speed or task.speed
-                return Text(f"{speed * batch_size:,.0f} img/s" if speed else "", style="progress.data.speed")
+                return Text(f"{number(round(speed * batch_size))} img/s" if speed else "", style="progress.data.speed")
 
         self.console = console or Console()
         self.epochs = epochs
+        metrics = t("pérdida {task.fields[loss]} · exactitud {task.fields[acc]}",
+                    "loss {task.fields[loss]} · accuracy {task.fields[acc]}")
+        bar, rate = self._widths(epochs, -(-n_images // batch_size) if n_images else 99999, metrics)
+        columns = [TextColumn("[bold]{task.description}"), BarColumn(bar_width=bar), MofNCompleteColumn(),
+                   TextColumn(metrics)] + ([Rate()] if rate else []) + \
+                  [TimeRemainingColumn(compact=True, elapsed_when_finished=True)]
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn(t("pérdida {task.fields[loss]} · exactitud {task.fields[acc]}",
-                         "loss {task.fields[loss]} · accuracy {task.fields[acc]}")), Rate(),
-            TimeElapsedColumn(), TextColumn("·"), TimeRemainingColumn(),
-            console=self.console, transient=False,
+            *columns, console=self.console, transient=False,
             disable=not (self.console.is_terminal or self.console.is_jupyter))  # logs get the summary lines only
-        self._tasks = {}
+        self._tasks, self._shown = {}, {}   # per epoch: its task, the batches its bar shows
+        self._lock = threading.Lock()
         self._running = [0.0, 0.0, 0]  # sums of loss and accuracy, batches, for the tensorflow hook
+
+    def _widths(self, epochs: int, n_batches: int, metrics: str) -> tuple:
+        """(bar width, whether the images/s column fits) for this console's width, from the widest
+        text each column can show."""
+        description = len(self._description(epochs - 1, epochs))
+        batches = 2 * len(str(n_batches)) + 1
+        values = len(metrics.replace("{task.fields[loss]}", decimal(self.MAX_LOSS, 4))
+                     .replace("{task.fields[acc]}", decimal(1, 4)))
+        time_left = len("0:00:00")
+        rate = len("999999 img/s")
+        fixed = description + batches + values + time_left + 4   # and a space between each two of the five
+        room = self.console.width - 1 - fixed   # one column spare: some terminals wrap a line that fills the last
+        with_rate = room - (rate + 1) >= 20
+        return max(10, min(40, room - (rate + 1 if with_rate else 0))), with_rate
+
+    @staticmethod
+    def _description(epoch: int, epochs: int) -> str:
+        return t(f"época {epoch + 1}/{epochs}", f"epoch {epoch + 1}/{epochs}")
+
+    def note(self, text: str) -> None:
+        """A line between the bars: a change of plan the learner should know about."""
+        self.console.print(text, highlight=False)
 
     def __enter__(self):
         self._progress.start()
@@ -224,13 +284,20 @@ class Reporter:
     def _task(self, epoch: int, total: int):
         if epoch not in self._tasks:
             self._tasks[epoch] = self._progress.add_task(
-                t(f"época {epoch + 1}/{self.epochs}", f"epoch {epoch + 1}/{self.epochs}"),
-                total=total, loss=decimal(0, 4), acc=decimal(0, 4))
+                self._description(epoch, self.epochs), total=total, loss=decimal(0, 4), acc=decimal(0, 4))
         return self._tasks[epoch]
 
     def batch_means(self, epoch: int, done: int, total: int, loss: float, acc: float) -> None:
-        """After `done` of `total` batches (0-based epoch), with the epoch's running means."""
-        self._progress.update(self._task(epoch, total), completed=done, loss=decimal(loss, 4), acc=decimal(acc, 4))
+        """After `done` of `total` batches (0-based epoch), with the epoch's running means.
+
+        Safe from several threads (Keras calls it from its own when the hook is async_safe): an
+        update older than the one already shown is dropped, so the bar never goes back.
+        """
+        with self._lock:
+            if done <= self._shown.get(epoch, 0):
+                return
+            self._shown[epoch] = done
+            self._progress.update(self._task(epoch, total), completed=done, loss=decimal(loss, 4), acc=decimal(acc, 4))
 
     def on_batch(self, epoch, batch, n_batches, loss, acc) -> None:
         """The tensorflow track's hook: one batch's own loss and accuracy (0-based numbers)."""
@@ -294,26 +361,130 @@ class Recorder:
 
 # --------------------------------------------------------------------------- the two tracks
 
-def train_tensorflow(modules, data, opts: Options, reporter, recorder, impl_dir, root=None):
-    """Run the implementation's `train` on weights we keep; returns predict(X) → (N, 10) logits."""
+FLOAT32 = precision.Precision("float32", "float32", "", "float32")
+
+
+def _error_line(err) -> str:
+    """'TypeName: the first line of the message', at most 200 characters (TensorFlow's run long)."""
+    text = (str(err).strip().splitlines() or [""])[0]
+    return f"{type(err).__name__}: {text[:200]}"
+
+
+def _fall_back(chosen, why: str, reporter, recorder):
+    """Go on in float32, say why, and record it in metrics.json; returns the new Precision."""
+    chosen = chosen.fallen_back(why)
+    recorder.metrics["precision"] = chosen.record()
+    runs.save(recorder.out, recorder.metrics)
+    if reporter:
+        reporter.note(why)
+    return chosen
+
+
+def _culprit(err, impl_dir, default: str, root) -> str:
+    """The step whose file (in impl_dir) raised `err` deepest in its traceback, else `default`."""
+    import traceback
+
+    folder = Path(impl_dir).resolve()
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        path = Path(frame.filename)
+        if path.parent == folder:
+            try:
+                return manifest.by_module(path.stem, root).id
+            except manifest.ManifestError:
+                continue
+    return default
+
+
+def _settle(chosen, probe, step_id, reporter, recorder, impl_dir, root):
+    """`chosen`, once `probe(chosen)` shows the learner's code runs in it.
+
+    When it does not: with --precision auto, float32 instead (said and recorded); when 16 bits
+    were asked for by name, a TrainingError naming the step, the error and the way out.
+    """
+    if not chosen.mixed:
+        return chosen
+    try:
+        probe(chosen)
+    except (KeyboardInterrupt, TrainingError):
+        raise
+    except Exception as err:
+        stub = stub_step(err)
+        if stub is not None:
+            raise _unfinished(stub or step_id, impl_dir, root) from None
+        step = manifest.get(_culprit(err, impl_dir, step_id, root), root)
+        path = Path(impl_dir) / step.filename
+        if chosen.requested != "auto":
+            raise TrainingError(t(
+                f"El paso '{step.id}' ({path}) no calcula en {chosen.compute}: {_error_line(err)}. Entrena en float32 "
+                f"(--precision float32), o haz que tu código use el tipo de sus entradas (x.dtype) en vez de float32 fijo",
+                f"Step '{step.id}' ({path}) does not compute in {chosen.compute}: {_error_line(err)}. Train in float32 "
+                f"(--precision float32), or make your code follow its inputs' type (x.dtype) instead of a fixed float32"
+            )) from None
+        return _fall_back(chosen, t(
+            f"Tu paso '{step.id}' no calcula en {chosen.compute} ({_error_line(err)}): entreno en float32",
+            f"Your step '{step.id}' does not compute in {chosen.compute} ({_error_line(err)}): training in float32"),
+            reporter, recorder)
+    return chosen
+
+
+def train_tensorflow(modules, data, opts: Options, reporter, recorder, impl_dir, root=None, chosen=None):
+    """Run the implementation's `train` on weights we keep; returns predict(X) → (N, 10) float32 logits.
+
+    chosen: the Precision (float32 when None). In 16 bits the learner's `train` runs unchanged and
+    calls its `generate_network` through `precision.mixed_network` (see kata.precision). The data
+    stay float32: the cast happens inside the network, so a `train` that reaches the network some
+    other way still runs, in float32, and says so.
+    """
     import tensorflow as tf
 
-    network = modules["generate_network"]
+    network, train_module = modules["generate_network"], modules["train"]
     layers = _layers(network)
     with _step("generate_network", impl_dir, root):
         weights, biases = network.init_parameters(n_output=N_CLASSES, seed=opts.seed)
 
-    def predict(X):
-        return np.asarray(network.generate_network(tf.constant(X), weights, biases, layers))
+    def probe(chosen):
+        with precision.learner_network_in(chosen.compute, train_module, network) as wrapped:
+            wrapped(np.zeros((2, 784), np.float32), weights, biases, layers)
 
-    recorder.start()
-    with _step("train", impl_dir, root):
-        returned = modules["train"].train(
-            data, opts.epochs, opts.learning_rate, opts.batch_size, seed=opts.seed, dropout=opts.dropout,
-            parameters=(weights, biases), on_batch=reporter.on_batch if reporter else None,
-            on_epoch=recorder.on_epoch)
+    chosen = _settle(chosen or FLOAT32, probe, "generate_network", reporter, recorder, impl_dir, root)
+    with precision.learner_network_in(chosen.compute, train_module, network) as wrapped:
+        on_batch = reporter.on_batch if reporter else None
+        on_epoch = recorder.on_epoch
+        if wrapped is not None:
+            def bypassed():
+                """After the first batch (or epoch): a train() that never called the wrapper computed in float32."""
+                nonlocal chosen
+                if chosen.mixed and wrapped.calls == 0:
+                    wrapped.restore()   # so that what traces later (the test pass) is float32 too
+                    chosen = _fall_back(chosen, t(
+                        "Tu train() no llama a generate_network por su nombre, así que la red calcula en float32",
+                        "Your train() does not call generate_network by its name, so the network computes in float32"),
+                        reporter, recorder)
+
+            def on_batch(epoch, batch, n_batches, loss, acc):
+                if epoch == 0 and batch == 0:
+                    bypassed()
+                if reporter:
+                    reporter.on_batch(epoch, batch, n_batches, loss, acc)
+
+            def on_epoch(epoch, values):
+                if epoch == 0:
+                    bypassed()
+                recorder.on_epoch(epoch, values)
+
+        recorder.start()
+        with _step("train", impl_dir, root):
+            returned = train_module.train(
+                data, opts.epochs, opts.learning_rate, opts.batch_size, seed=opts.seed, dropout=opts.dropout,
+                parameters=(weights, biases), on_batch=on_batch, on_epoch=on_epoch)
     if isinstance(returned, (list, tuple)) and len(returned) == 4:
         recorder.backfill(dict(zip(runs.CURVES, returned)), 0.0)
+    forward = precision.mixed_network(network.generate_network, chosen.compute) if chosen.mixed \
+        else network.generate_network
+
+    def predict(X):
+        return np.asarray(forward(tf.constant(X), weights, biases, layers), dtype=np.float32)
+
     return predict
 
 
@@ -337,6 +508,10 @@ def keras_hooks(reporter, recorder):
     import keras
 
     class Hooks(keras.callbacks.Callback):
+        # Keras may then run on_train_batch_end in a worker thread, without making the training loop
+        # wait for each batch's numbers; it waits for them all before on_epoch_end.
+        async_safe = True
+
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch = epoch
 
@@ -351,14 +526,35 @@ def keras_hooks(reporter, recorder):
     return Hooks()
 
 
-def train_keras(modules, data, opts: Options, reporter, recorder, impl_dir, root=None):
-    """Build, compile and fit the implementation's keras model; returns predict(X) → (N, 10) logits."""
-    with _step("keras_model", impl_dir, root):
-        model = modules["keras_model"].build_model(n_output=N_CLASSES, dropout=opts.dropout)
-    with _step("keras_train", impl_dir, root):
-        modules["keras_train"].compile_model(model, opts.learning_rate)
+def train_keras(modules, data, opts: Options, reporter, recorder, impl_dir, root=None, chosen=None):
+    """Build, compile and fit the implementation's keras model; returns predict(X) → (N, 10) float32 logits.
+
+    chosen: the Precision (float32 when None). In 16 bits the model is built under Keras's
+    mixed-precision policy (kata.precision.keras_policy); its loss computes in float32.
+    """
+    model = None
+
+    def build(chosen):
+        nonlocal model
+        with precision.keras_policy(chosen.compute):
+            with _step("keras_model", impl_dir, root):
+                model = modules["keras_model"].build_model(n_output=N_CLASSES, dropout=opts.dropout)
+            with _step("keras_train", impl_dir, root):
+                modules["keras_train"].compile_model(model, opts.learning_rate)
+
+    def probe(chosen):
+        build(chosen)
+        model(np.zeros((2, 784), np.float32))
+
+    chosen = _settle(chosen or FLOAT32, probe, "keras_model", reporter, recorder, impl_dir, root)
+    if not chosen.mixed:
+        build(chosen)
+    elif chosen.compute not in {getattr(layer, "compute_dtype", None) for layer in model.layers}:
+        chosen = _fall_back(chosen, t(
+            "Tu build_model fija dtype float32 en cada capa, así que la red calcula en float32",
+            "Your build_model sets dtype float32 on every layer, so the network computes in float32"), reporter, recorder)
     recorder.start()
-    with _step("keras_train", impl_dir, root):
+    with precision.keras_policy(chosen.compute), _step("keras_train", impl_dir, root):
         history = modules["keras_train"].train_model(
             model, data, epochs=opts.epochs, batch_size=opts.batch_size, callbacks=[keras_hooks(reporter, recorder)])
     logs = getattr(history, "history", None)
@@ -367,7 +563,7 @@ def train_keras(modules, data, opts: Options, reporter, recorder, impl_dir, root
         recorder.backfill({k: [e[k] for e in epochs] for k in runs.CURVES}, 0.0)
 
     def predict(X):
-        return np.asarray(model.predict(X, batch_size=PREDICT_BATCH, verbose=0))
+        return np.asarray(model.predict(X, batch_size=PREDICT_BATCH, verbose=0), dtype=np.float32)
 
     return predict
 
@@ -400,6 +596,10 @@ def run(opts: Options, console=None) -> Result:
     impl_dir, modules = load_steps(opts.track, opts.impl, root)
     out = _out_folder(opts.out or runs.default_out(opts.track), runs.check_out)
     preflight(opts.track, modules, impl_dir, root)
+    try:
+        chosen = precision.choose(opts.precision)
+    except precision.PrecisionError as err:
+        raise TrainingError(str(err)) from None
     if opts.seed is not None:
         import keras
 
@@ -408,18 +608,24 @@ def run(opts: Options, console=None) -> Result:
     import input_data
 
     source = input_data.where(opts.data_dir)
+    before = data_source(opts.data_dir)
     console.print(t(f"Cargando Fashion-MNIST: {source}…", f"Loading Fashion-MNIST: {source}…"), highlight=False)
     with _step("data", impl_dir, root):
         data = load_dataset(modules["data"], opts.data_dir, opts.limit)
+    found = data_source(opts.data_dir)
+    if before["found_in"] == "download" and found["found_in"] == "data_dir":
+        found["found_in"] = "downloaded"
     out = _out_folder(out, runs.prepare_out)
-    _announce(console, opts, data, impl_dir, out)
+    _announce(console, opts, data, impl_dir, out, chosen)
     metrics = runs.new_metrics(opts.track, opts.impl or "exercises", impl_dir, opts.hyperparameters(),
-                               {"dir": str(opts.data_dir), "train_images": len(data[0]), "test_images": len(data[2])})
+                               {"dir": str(opts.data_dir), "source": found["folder"], "found_in": found["found_in"],
+                                "train_images": len(data[0]), "test_images": len(data[2])},
+                               precision=chosen.record())
     status = "finished"
-    with Reporter(opts.epochs, opts.batch_size, console) as reporter:
+    with Reporter(opts.epochs, opts.batch_size, console, n_images=len(data[0])) as reporter:
         recorder = Recorder(out, metrics, reporter)
         try:
-            predict = TRAINERS[opts.track](modules, data, opts, reporter, recorder, impl_dir, root)
+            predict = TRAINERS[opts.track](modules, data, opts, reporter, recorder, impl_dir, root, chosen=chosen)
         except KeyboardInterrupt:
             status, predict = "interrupted", None
             recorder.finish(status)
@@ -436,13 +642,16 @@ def run(opts: Options, console=None) -> Result:
     return Result(out, metrics, status, written)
 
 
-def _announce(console, opts, data, impl_dir, out) -> None:
+def _announce(console, opts, data, impl_dir, out, chosen) -> None:
+    """Two lines: what trains on what, with which settings, where it goes; and in what precision."""
     n_train, n_test = len(data[0]), len(data[2])
+    epochs = count(opts.epochs, ("época", "épocas"), ("epoch", "epochs"))
     console.print(t(
         f"{opts.track}: {n_train} imágenes de entrenamiento, {n_test} de test, "
-        f"{opts.epochs} épocas, lotes de {opts.batch_size} · implementación {impl_dir} → {out}",
+        f"{epochs}, lotes de {opts.batch_size} · implementación {impl_dir} → {out}",
         f"{opts.track}: {n_train} training images, {n_test} test images, "
-        f"{opts.epochs} epochs, batches of {opts.batch_size} · implementation {impl_dir} → {out}"), highlight=False)
+        f"{epochs}, batches of {opts.batch_size} · implementation {impl_dir} → {out}"), highlight=False)
+    console.print(chosen.describe(), highlight=False)
 
 
 def _out_folder(out, action) -> Path:
