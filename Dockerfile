@@ -62,6 +62,8 @@ FROM venv AS kata
 # Built with the locked setuptools, with no index; its dependencies are the lock.
 COPY pyproject.toml README.md LICENSE input_data.py /tmp/cnn-kata/
 COPY kata /tmp/cnn-kata/kata
+# A clean copy for the class server's starter (below), before the build writes into the tree.
+RUN cp -a /tmp/cnn-kata /tmp/kata-course
 RUN /opt/venv/bin/pip install --no-index --no-deps --no-build-isolation --target /opt/kata /tmp/cnn-kata
 
 
@@ -91,9 +93,9 @@ print('Fashion-MNIST verified:', s.train.num_examples, s.validation.num_examples
 # is empty at first: the entry point fills it from here when KATA_STARTER names this folder.
 # course/ is the kata's own files, copied again at every start so that a new image reaches every
 # student; work/ is the student's, only ever added where missing, never over their work.
-COPY kata /opt/kata-starter/course/kata
+COPY --from=kata /tmp/kata-course/ /opt/kata-starter/course/
 COPY tests/steps /opt/kata-starter/course/tests/steps
-COPY conftest.py input_data.py pyproject.toml README.md LICENSE /opt/kata-starter/course/
+COPY conftest.py /opt/kata-starter/course/
 COPY exercises /opt/kata-starter/work/exercises
 COPY notebooks /opt/kata-starter/work/notebooks
 

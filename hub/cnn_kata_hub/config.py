@@ -52,6 +52,8 @@ def _hub(c, s: Settings) -> None:
     # `docker compose down` leaves nothing behind on the students' network.
     c.JupyterHub.cleanup_servers = True
     c.JupyterHub.active_server_limit = s.max_servers
+    # Whoever arrives at the hub's root (a Canvas link to the bare address) gets their server.
+    c.JupyterHub.default_url = "/hub/spawn"
     if s.public_url:
         c.JupyterHub.public_url = s.public_url + "/"
     if s.https:

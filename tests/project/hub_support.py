@@ -229,6 +229,12 @@ def memory_used(container: str) -> int:
     return int(number * {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "kB": 1e3, "MB": 1e6, "GB": 1e9}[unit])
 
 
+def resident(container: str) -> int:
+    """Bytes of resident memory of the container's processes, added up (`ps`'s RSS)."""
+    lines = docker("top", container, "-eo", "rss,pid").stdout.splitlines()[1:]
+    return sum(int(line.split()[0]) for line in lines if line.split()) * 1024
+
+
 class ClassServer:
     """One hub started from `folder`/hub with compose, as project `project`, and what the test
     learns along the way (`figures`: the measured seconds and bytes, for docs/hub.md)."""

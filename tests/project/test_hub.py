@@ -31,7 +31,7 @@ import pytest
 from container_support import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree, run,
                                wait_for)
 from hub_support import (INSTRUCTOR, Browser, ClassServer, HubApi, KernelOverHub, LmsUser, Platform, docker,
-                         memory_used, new_key, unique_sub)
+                         memory_used, new_key, resident, unique_sub)
 from test_container_image import say
 from test_lab import free_port
 from test_screenshot import CHROMIUM, FLAGS
@@ -123,7 +123,10 @@ def class_server(engine, lms, tmp_path_factory, request):
         hub.admin = HubApi(hub.url, hub.browsers["teacher"].new_api_token("the instructor's"))
         hub.figures["first spawn"] = hub.spawn(hub.browsers["a"], hub.admin)
         hub.spawn(hub.browsers["b"], hub.admin)
-        hub.figures["idle student server"] = memory_used(hub.student_container(hub.admin, lms.people["b"].username))
+        idle = hub.student_container(hub.admin, lms.people["b"].username)
+        hub.figures["idle server (docker stats)"] = memory_used(idle)
+        hub.figures["idle server (RSS)"] = resident(idle)
+        hub.figures["the hub itself (docker stats)"] = memory_used(hub.hub_container())
         yield hub
     finally:
         hub.down()
@@ -268,8 +271,24 @@ def test_a_kernel_of_student_a_runs_the_data_check_through_the_hub(class_server,
         assert "Traceback" not in error
         out, error = kernel.run(f"import os; open({SUBMITTED!r}, 'w').write('el trabajo de Ana'); print(os.getcwd())")
         assert not error and out.strip() == "/home/student/kata", (out, error)
+        out, error = kernel.run("import tensorflow as tf; print(tf.reduce_sum(tf.ones((2, 2))).numpy())")
+        assert not error and out.strip() == "4.0", (out, error)
         container = class_server.student_container(class_server.admin, user.username)
-        class_server.figures["student server after kata check"] = memory_used(container)
+        class_server.figures["server with TensorFlow and kata check (docker stats)"] = memory_used(container)
+        class_server.figures["server with TensorFlow and kata check (RSS)"] = resident(container)
+
+
+def test_collect_copies_each_students_exercises_into_a_folder_kata_dev_grade_reads(class_server, tmp_path):
+    out = tmp_path / "submissions"
+    env = {**os.environ, "HUB_NAME": class_server.name, "HUB_STUDENT_IMAGE": class_server.env["HUB_STUDENT_IMAGE"]}
+    done = run([class_server.folder / "hub" / "collect", out], cwd=class_server.folder / "hub", env=env, timeout=300)
+    people = class_server.platform.people
+    assert sorted(p.name for p in out.iterdir()) == sorted([people["a"].username, people["b"].username])
+    for key in ("a", "b"):
+        assert (out / people[key].username / "exercises" / "data.py").is_file()
+    assert "the work of 2 students" in done.stdout
+    again = run([class_server.folder / "hub" / "collect", out], cwd=class_server.folder / "hub", env=env, check=False)
+    assert again.returncode == 1 and "is not empty" in again.stderr
 
 
 def test_a_student_whose_image_is_missing_sees_a_message_and_the_hub_log_names_the_cause(class_server):
