@@ -76,6 +76,9 @@ def _spawner(c, s: Settings) -> None:
     c.DockerSpawner.mem_limit = s.mem_limit
     c.DockerSpawner.cpu_limit = s.cpu_limit
     c.DockerSpawner.extra_host_config = {
+        # Kept until the hub removes it (remove=True), so that one that dies while starting can
+        # still say why (out of memory, its exit status, its last lines).
+        "auto_remove": False,
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges:true"],
         "pids_limit": 1024,        # a runaway loop of processes stays in its own container

@@ -37,10 +37,16 @@ class KataDockerSpawner(DockerSpawner):
         """Return once the server accepts connections; raise if its container stops first."""
         deadline = time.monotonic() + self.start_timeout
         while True:
-            info = await self.docker("inspect_container", self.container_id)
+            try:
+                info = await self.docker("inspect_container", self.container_id)
+            except docker.errors.NotFound:
+                info = {"State": {"Running": False, "Error": "the container is gone"}, "HostConfig": {}}
             state = info["State"]
             if not state.get("Running"):
-                logs = await self.docker("logs", self.container_id, tail=40)
+                try:
+                    logs = await self.docker("logs", self.container_id, tail=40)
+                except docker.errors.NotFound:
+                    logs = b""
                 failure = failures.stopped_while_starting(
                     state, logs.decode("utf-8", "replace") if isinstance(logs, bytes) else str(logs),
                     info["HostConfig"].get("Memory") or 0)

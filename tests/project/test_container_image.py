@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from container_support import (ROOT, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
-                               legacy_build_env, locked_versions, run, wait_for)
+                               fill_wheelhouse, legacy_build_env, locked_versions, run, wait_for)
 from test_lab import execute_cell, free_port, get, page_config
 from test_screenshot import CHROMIUM
 from test_screenshot import chromium as open_notebook_in_chromium
@@ -129,7 +129,7 @@ def bench(request, engine, tmp_path_factory):
             (folder / parent).rmdir()
 
     begin = time.monotonic()
-    run([sys.executable, folder / "docker" / "wheelhouse"], cwd=folder, timeout=1200)
+    fill_wheelhouse(folder)   # docker/wheelhouse, once per session (container_support)
     workbench.seconds["wheelhouse"] = time.monotonic() - begin
     if os.geteuid() == 0:
         run(["chown", "-R", f"{uid}:{gid}", str(folder)], timeout=120)

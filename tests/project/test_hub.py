@@ -22,14 +22,13 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from container_support import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree, run,
-                               wait_for)
+from container_support import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree,
+                               fill_wheelhouse, run, wait_for)
 from hub_support import (INSTRUCTOR, Browser, ClassServer, HubApi, KernelOverHub, LmsUser, Platform, docker,
                          memory_used, new_key, resident, unique_sub)
 from test_container_image import say
@@ -62,7 +61,7 @@ def engine(tmp_path_factory, request):
 def _build(folder: Path, hub: ClassServer, request) -> None:
     """The wheelhouses (made on the host: builds cannot reach the registries here), then both images."""
     begin = time.monotonic()
-    run([sys.executable, folder / "docker" / "wheelhouse"], cwd=folder, timeout=1200)
+    fill_wheelhouse(folder)          # the container test's, when it ran in this session
     run([folder / "hub" / "packages"], cwd=folder, timeout=600)
     hub.figures["wheelhouses"] = time.monotonic() - begin
     begin = time.monotonic()
@@ -244,7 +243,7 @@ def test_a_bad_launch_gets_no_session_and_a_page_that_says_why(class_server, cas
     assert words in page and 'lang="en"' in page and "Traceback" not in page
     assert "jupyterhub-hub-login" not in intruder.session.cookies
     assert intruder.get("/hub/home", allow_redirects=False).status_code == 302     # to the login page
-    assert f"LTI launch refused" in class_server.logs() and intruder.user.sub in class_server.logs()
+    assert "LTI launch refused" in class_server.logs() and intruder.user.sub in class_server.logs()
 
 
 def test_opening_the_login_address_by_hand_says_to_come_from_the_course(class_server):
@@ -327,6 +326,7 @@ def test_chromium_shows_student_as_lab_reached_through_an_lti_launch(class_serve
     done = chromium("--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "jp-Notebook" in done.stdout and "Fase 2" in done.stdout, done.stdout[-3000:]
+    assert f'"baseUrl": "/user/{a.username}/"' in done.stdout      # A's own server, through the hub
     shot = tmp_path / "hub-lab.png"
     done = chromium(f"--screenshot={shot}")
     assert done.returncode == 0, done.stderr[-2000:]

@@ -20,11 +20,6 @@ from traitlets.config import Config
 from container_support import locked_versions, wheelhouse_script
 from test_container_files import _copied_to, dockerfile_instructions
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 yaml = pytest.importorskip("yaml", reason="pyyaml (in the dev extra: pip install -e '.[dev]') parses docker-compose.yml")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,6 +118,8 @@ def test_each_student_gets_the_kata_image_with_limits_a_volume_and_the_students_
     assert spawner.network_name == "ia101-students" and spawner.prefix == "ia101"
     assert spawner.cmd == ["jupyterhub-singleuser"]
     assert spawner.extra_host_config["cap_drop"] == ["ALL"]
+    # A container that dies while starting stays until the hub has read why, then goes (remove=True).
+    assert spawner.extra_host_config["auto_remove"] is False
     assert c.Spawner.environment["KATA_STARTER"] == "/opt/kata-starter"
     assert c.Spawner.default_url == "/lab/tree/notebooks/01_tensorflow.ipynb"
 
@@ -244,7 +241,7 @@ def test_every_refusal_speaks_both_languages_without_jargon_or_a_traceback():
         assert message.en.startswith(("Could not sign you in", "This address")), reason
         for text in (message.es, message.en):
             assert "Traceback" not in text and "JWT" not in text and "Error" not in text
-        assert f'<span lang="es">' in message.html and "<em>" in message.html
+        assert '<span lang="es">' in message.html and "<em>" in message.html
 
 
 def test_a_message_is_escaped_in_its_html():
