@@ -3,7 +3,8 @@
 DockerSpawner does the work; this subclass only makes its failures readable. A missing image
 or an engine error becomes a `SpawnFailure`, and `start` waits until the server accepts
 connections or its container stops, so that a server killed for memory while starting is
-reported at once, with the reason, rather than as a timeout half a minute later.
+reported at once, with the reason, rather than as a timeout half a minute later. For that the
+container must outlive its process (no auto_remove), so a stopped one is removed here instead.
 """
 
 import asyncio
@@ -33,6 +34,19 @@ class KataDockerSpawner(DockerSpawner):
         await self._serving_or_stopped(ip, port)
         return ip, port
 
+    async def poll(self):
+        status = await super().poll()
+        if status is not None:
+            # Docker does not remove it by itself (auto_remove is off, so that a failed start can
+            # be read): a server that stopped on its own goes here, as a stopped one does.
+            await self._remove_stopped()
+        return status
+
+    async def _remove_stopped(self):
+        if self.remove and self.object_id:
+            await self.remove_object()
+            self.object_id = ""
+
     async def _serving_or_stopped(self, ip, port):
         """Return once the server accepts connections; raise if its container stops first."""
         deadline = time.monotonic() + self.start_timeout
@@ -51,6 +65,7 @@ class KataDockerSpawner(DockerSpawner):
                     state, logs.decode("utf-8", "replace") if isinstance(logs, bytes) else str(logs),
                     info["HostConfig"].get("Memory") or 0)
                 self.log.error("cnn-kata: %s's server did not start: %s", self.user.name, failure.reason_for_admin)
+                await self._remove_stopped()
                 raise failure
             try:
                 _, writer = await asyncio.wait_for(asyncio.open_connection(ip, port), timeout=2)

@@ -7,8 +7,8 @@ LMS is `hub_support.Platform`, written here: an RSA key, its JWKS served to the 
 container on the hub's network, the OIDC login and authorize steps, signed id_tokens. The tests
 then check what a course relies on: a container per student with the limits and a volume of
 their own, no way into another student's server, forged and expired launches refused with a page
-that says why, a kernel running `kata check` through the hub, a missing image explained, the lab
-in Chromium. A second part restarts the hub with a class list instead of LTI and a culler that
+that says why, a kernel running `kata check` through the hub, a missing image and a server out of
+memory explained, the lab in Chromium. A second part restarts the hub with a class list instead of LTI and a culler that
 stops idle servers after 20 seconds, and checks that nothing a student wrote is lost.
 
 The figures docs/hub.md quotes (start and spawn seconds, memory) are printed as the tests go;
@@ -23,12 +23,13 @@ import secrets
 import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from container_support import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree,
-                               fill_wheelhouse, run, wait_for)
+                               fill_wheelhouse, legacy_build_env, run, wait_for)
 from hub_support import (INSTRUCTOR, Browser, ClassServer, HubApi, KernelOverHub, LmsUser, Platform, docker,
                          memory_used, new_key, resident, unique_sub)
 from test_container_image import say
@@ -290,24 +291,65 @@ def test_collect_copies_each_students_exercises_into_a_folder_kata_dev_grade_rea
     assert again.returncode == 1 and "is not empty" in again.stderr
 
 
-def test_a_student_whose_image_is_missing_sees_a_message_and_the_hub_log_names_the_cause(class_server):
-    c, user = _person(class_server, "c")
-    image = class_server.env["HUB_STUDENT_IMAGE"]
+@contextmanager
+def _students_image_replaced(server: ClassServer, dockerfile=None):
+    """The hub's image tag taken away for one test (the hub finds no image), or pointed at an image
+    built from `dockerfile` on top of it; then put back as it was."""
+    image = server.env["HUB_STUDENT_IMAGE"]
     kept = f"{image}-kept"
-    docker("tag", image, kept)    # so that removing the hub's tag never removes the image itself
+    docker("tag", image, kept)    # so that taking the hub's tag away never removes the image itself
     docker("rmi", image)
     try:
-        assert c.launch().status_code == 302
-        answer = c.get("/hub/spawn")
-        page = _page_text(answer)
-        assert answer.status_code == 503 and "le falta la imagen del curso" in page and "Tus ficheros están a salvo" in page
-        assert "Traceback" not in page
-        assert re.search(rf"Error starting {re.escape(user.username)}'s server: .*the students' image {re.escape(image)} "
-                         r"is not on this Docker engine", class_server.logs())
+        if dockerfile:
+            run(["docker", "build", "--quiet", "--tag", image, "-"], input=f"FROM {kept}\n{dockerfile}",
+                env=legacy_build_env(), timeout=300)
+        yield image
     finally:
+        docker("rmi", "--force", image, check=False)
         docker("tag", kept, image)
         docker("rmi", kept)
-    assert class_server.admin.server(user.username) is None
+
+
+def _spawn_refused(server: ClassServer, key: str) -> str:
+    """Student `key` launches and asks for a server that cannot start: what their pages show."""
+    browser = server.browsers[key]
+    name = browser.user.username
+    assert browser.launch().status_code == 302
+    answer = browser.get("/hub/spawn")
+    if answer.status_code == 200 and f"/hub/spawn-pending/{name}" in answer.url:
+        # The progress page: it shows the failure when the spawn ends, then so does the page itself.
+        wait_for(lambda: server.admin.server(name) is None, f"{name}'s failing spawn did not end", 240)
+        answer = browser.get(f"/hub/spawn-pending/{name}")
+    page = _page_text(answer)
+    assert answer.status_code == 503, page[-3000:]
+    # What the progress page's script shows: the last event of the spawn's progress stream.
+    stream = server.admin("GET", f"/users/{name}/server/progress").content.decode("utf-8")
+    last = [json.loads(line[len("data:"):]) for line in stream.splitlines() if line.startswith("data:")][-1]
+    assert last["failed"] is True, stream
+    for shown in (page, last["message"]):
+        assert "Tus ficheros están a salvo" in shown and "Your files are safe" in shown and "Traceback" not in shown
+    return page
+
+
+def test_a_student_whose_image_is_missing_sees_a_message_and_the_hub_log_names_the_cause(class_server):
+    with _students_image_replaced(class_server) as image:
+        page = _spawn_refused(class_server, "c")
+    assert "le falta la imagen del curso" in page and image not in page      # the cause is for the admin
+    username = class_server.platform.people["c"].username
+    assert re.search(rf"Error starting {re.escape(username)}'s server: .*the students' image {re.escape(image)} "
+                     r"is not on this Docker engine", class_server.logs())
+
+
+def test_a_server_out_of_memory_while_starting_is_explained_and_removed(class_server):
+    # An image whose start needs more than the 2 GiB each student has.
+    grows = 'ENTRYPOINT ["python", "-c", "import time; memory = bytearray(3 * 1024**3); time.sleep(600)"]'
+    with _students_image_replaced(class_server, grows) as image:
+        page = _spawn_refused(class_server, "c")
+        assert docker("ps", "--all", "--quiet", "--filter", f"ancestor={image}").stdout.strip() == ""
+    assert "sin memoria al arrancar (cada estudiante tiene 2 GiB)" in page
+    username = class_server.platform.people["c"].username
+    assert re.search(rf"Error starting {re.escape(username)}'s server: .*ran out of memory while starting "
+                     r"\(limit 2 GiB\): raise HUB_MEM_LIMIT", class_server.logs())
 
 
 def test_chromium_shows_student_as_lab_reached_through_an_lti_launch(class_server, tmp_path, request):
