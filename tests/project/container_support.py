@@ -162,16 +162,22 @@ def fill_wheelhouse(folder: Path) -> None:
     import hashlib
     import tempfile
 
+    def link(source: Path, target: Path) -> None:
+        # Hard links where both lie on one file system, else a copy.
+        if run(["cp", "-al", str(source), str(target)], timeout=300, check=False).returncode != 0:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target)
+
     key = hashlib.sha256((folder / "requirements.lock").read_bytes()).hexdigest()
     target = folder / "wheelhouse"
     if key in _WHEELHOUSES:
         shutil.rmtree(target, ignore_errors=True)
-        run(["cp", "-al", str(_WHEELHOUSES[key]), str(target)], timeout=300)
+        link(_WHEELHOUSES[key], target)
         return
     run([sys.executable, folder / "docker" / "wheelhouse"], cwd=folder, timeout=1200)
     keep = Path(tempfile.mkdtemp(prefix="kata-wheelhouse-"))
     atexit.register(shutil.rmtree, keep, ignore_errors=True)
-    run(["cp", "-al", str(target), str(keep / "wheels")], timeout=300)
+    link(target, keep / "wheels")
     _WHEELHOUSES[key] = keep / "wheels"
 
 
