@@ -220,6 +220,8 @@ def test_the_instructor_is_an_admin_who_sees_the_class_servers_and_students_are_
     assert {people["a"].username, people["b"].username} <= running
     assert class_server.admin.user(people["teacher"].username)["admin"] is True
     assert class_server.browsers["teacher"].get("/hub/admin").status_code == 200
+    # The instructor opens a student's lab to help them where they are.
+    assert class_server.browsers["teacher"].get(f"/user/{people['a'].username}/lab").status_code == 200
     assert class_server.admin.user(people["a"].username)["admin"] is False
     assert class_server.browsers["b"].get("/hub/admin").status_code == 403
 
