@@ -7,6 +7,7 @@ tests read it on any machine.
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -54,6 +55,7 @@ class Settings:
     cull_timeout: int = 3600
     cull_every: int = 300
     language: str = "es"
+    handin_deadline: str = ""      # ISO 8601 in UTC, or "" for no deadline
 
     @property
     def network(self) -> str:
@@ -80,6 +82,21 @@ def parse_size(text: str, variable: str) -> int:
     if not found:
         raise SettingsError(f"hub/.env: {variable}={text!r} is not a size: write it like 2G or 1536M")
     return int(float(found.group(1)) * UNITS[found.group(2)])
+
+
+def _deadline(environ) -> str:
+    """HUB_HANDIN_DEADLINE as ISO 8601 in UTC ('' when empty); a time without its zone is refused."""
+    text = environ.get("HUB_HANDIN_DEADLINE", "").strip()
+    if not text:
+        return ""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise SettingsError(f"hub/.env: HUB_HANDIN_DEADLINE={text!r} is not a time with its time zone: write it like "
+                            f"2026-06-30T23:59+02:00 (Madrid in summer) or 2026-06-30T21:59Z (UTC)")
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _integer(environ, variable, default, minimum):
@@ -183,4 +200,5 @@ def read(environ) -> Settings:
                     admins=_names(environ.get("HUB_ADMINS", ""), "HUB_ADMINS"), public_url=public_url,
                     student_image=image, mem_limit=mem_limit, cpu_limit=cpu_limit,
                     max_servers=_integer(environ, "HUB_MAX_SERVERS", 0, 0),
-                    cull_timeout=cull_timeout, cull_every=cull_every, language=language)
+                    cull_timeout=cull_timeout, cull_every=cull_every, language=language,
+                    handin_deadline=_deadline(environ))
