@@ -22,15 +22,16 @@ from pathlib import Path
 
 STUDENT_UID = "1000:1000"          # the students' image's user (hub/cnn_kata_hub/config.py runs it so)
 FEEDBACK = re.compile(r"(?P<student>[A-Za-z0-9][A-Za-z0-9._@+-]{0,99})\.(?P<kind>md|html)")
-# What the container runs: make feedback/ (refusing a link or a file in its place), then each file
-# under a temporary name, renamed into place (a link planted at either name is replaced, never followed).
+# What the container runs (`sh -c WRITE sh WORKSPACE INCOMING`): make feedback/ (refusing a link or a
+# file in its place), then each file under a temporary name, renamed into place (a link planted at
+# either name is removed or replaced, never followed).
 WRITE = r"""set -eu
-cd /work
+cd "$1"
 if [ -L feedback ] || { [ -e feedback ] && [ ! -d feedback ]; }; then
     echo "feedback is not a folder in this workspace" >&2; exit 3
 fi
 mkdir -p feedback
-for source in /in/*; do
+for source in "$2"/*; do
     name=$(basename "$source")
     rm -f "feedback/.$name.tmp"
     cp "$source" "feedback/.$name.tmp"
@@ -110,7 +111,7 @@ class DockerWorkspaces:
             done = self._run("run", "--rm", "--network", "none", "--user", STUDENT_UID, "--cap-drop", "ALL",
                              "--security-opt", "no-new-privileges", "--read-only", "--entrypoint", "sh",
                              "--volume", f"{volume}:/work", "--volume", f"{staging}:/in:ro",
-                             self.image, "-c", WRITE, check=False, timeout=300)
+                             self.image, "-c", WRITE, "sh", "/work", "/in", check=False, timeout=300)
         if done.returncode != 0:
             raise OSError(done.stderr.strip()[-300:] or f"exit status {done.returncode}")
 
