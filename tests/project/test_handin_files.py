@@ -4,7 +4,6 @@ the kata's client and the service hold the same limits. test_handin_hub.py runs 
 """
 
 import os
-import re
 import string
 import subprocess
 import sys

@@ -8,7 +8,6 @@ test_handin_hub.py runs both on the class server.
 
 import hashlib
 import json
-import os
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

@@ -1,8 +1,9 @@
 """The class server started for real: JupyterHub from hub/, students arriving from a test LMS.
 
-A module-wide fixture does what an instructor does, in a copy of this checkout: fill the
-wheelhouses (the students' image and the hub's), build both images with the hub's compose file,
-start the hub with LTI 1.3 settings, and let the LMS launch two students and an instructor. The
+A fixture shared with test_handin_hub.py (hub_fixtures.py) does what an instructor does, in a copy
+of this checkout: fill the wheelhouses (the students' image and the hub's), build both images with
+the hub's compose file, start the hub with LTI 1.3 settings, and let the LMS launch two students
+and an instructor. The
 LMS is `hub_support.Platform`, written here: an RSA key, its JWKS served to the hub by a small
 container on the hub's network, the OIDC login and authorize steps, signed id_tokens. The tests
 then check what a course relies on: a container per student with the limits and a volume of
@@ -19,7 +20,6 @@ one, and there a skip fails the run.
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import time
@@ -28,112 +28,20 @@ from pathlib import Path
 
 import pytest
 
-from container_support import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree,
-                               fill_wheelhouse, legacy_build_env, run, wait_for)
-from hub_support import (INSTRUCTOR, Browser, ClassServer, HubApi, KernelOverHub, LmsUser, Platform, docker,
-                         memory_used, new_key, resident, unique_sub)
+from container_support import legacy_build_env, run, wait_for
+from hub_support import (Browser, ClassServer, HubApi, KernelOverHub, LmsUser, docker, memory_used, new_key,
+                         resident)
 from test_container_image import say
-from test_lab import free_port
 from test_screenshot import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.slow
 
-MEM_LIMIT = "2G"
 SUBMITTED = "mine.txt"       # what student A writes in a kernel, and must find after every restart
 
 
-# --- the class server, as an instructor starts it ----------------------------------------------------
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory, request):
-    started = Engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log")
-    try:
-        started.start()
-        compose = compose_command()
-    except DockerUnavailable as missing:
-        pytest.skip(str(missing))
-    try:
-        run([ROOT / "docker" / "base-image"], timeout=900)
-        yield compose
-    finally:
-        started.stop()
-
-
-def _build(folder: Path, hub: ClassServer, request) -> None:
-    """The wheelhouses (made on the host: builds cannot reach the registries here), then both images."""
-    begin = time.monotonic()
-    fill_wheelhouse(folder)          # the container test's, when it ran in this session
-    run([folder / "hub" / "packages"], cwd=folder, timeout=600)
-    hub.figures["wheelhouses"] = time.monotonic() - begin
-    begin = time.monotonic()
-    hub("build", timeout=2400)
-    hub.figures["build (both images)"] = time.monotonic() - begin
-
-
-@pytest.fixture(scope="module")
-def lms(tmp_path_factory):
-    """The test LMS, its people, and its pages on 127.0.0.1 for Chromium."""
-    platform = Platform()
-    people = {"a": LmsUser(unique_sub(), "Ana García"),          # a Canvas-like opaque id
-              "b": LmsUser("1042", "Luis Martín"),                # a Moodle-like numeric id
-              "teacher": LmsUser(unique_sub(), "Profesora Ruiz", (INSTRUCTOR,)),
-              "c": LmsUser(unique_sub(), "Carla Gómez")}
-    base, stop = platform.serve({user.sub: user for user in people.values()})
-    platform.authorize_url = f"{base}/authorize"
-    platform.pages = base
-    platform.people = people
-    try:
-        yield platform
-    finally:
-        stop()
-
-
-@pytest.fixture(scope="module")
-def class_server(engine, lms, tmp_path_factory, request):
-    """The hub up with LTI 1.3, students A and B spawned, the instructor's admin API at hand."""
-    base = tmp_path_factory.mktemp("hub")
-    folder = copy_working_tree(base / "kata")
-    name = f"cnnkatahubtest{secrets.token_hex(3)}"
-    platform_dir = base / "platform"
-    platform_dir.mkdir()
-    (platform_dir / "jwks.json").write_text(json.dumps(lms.jwks()))
-    platform_dir.chmod(0o755)
-    hub = ClassServer(folder, name, engine, {
-        "HUB_NAME": name, "HUB_PORT": free_port(), "HUB_AUTH": "lti",
-        "HUB_LTI_ISSUER": lms.issuer, "HUB_LTI_CLIENT_ID": f"{lms.client_id},another-registration",
-        "HUB_LTI_AUTHORIZE_URL": lms.authorize_url, "HUB_LTI_JWKS_URL": "http://lms:8080/jwks.json",
-        "HUB_STUDENT_IMAGE": f"cnn-kata-lab:{name}", "HUB_MEM_LIMIT": MEM_LIMIT, "HUB_CPU_LIMIT": "1",
-        "HUB_CULL_TIMEOUT": "3600", "HUB_LANG": "es"}, base / "hub.env")
-    hub.platform = lms
-    try:
-        _build(folder, hub, request)
-        hub.up()
-        # The LMS's keys, where the hub fetches them: a web server on the hub's network, named lms.
-        docker("run", "--detach", "--name", f"{name}-lms", "--network", f"{name}_default", "--network-alias", "lms",
-               "--no-healthcheck", "--volume", f"{platform_dir}:/platform:ro", "cnn-kata-hub:0.2.0",
-               "python3", "-m", "http.server", "8080", "--directory", "/platform")
-        reach_keys = ["exec", hub.hub_container(), "python", "-c",
-                      "import urllib.request; urllib.request.urlopen('http://lms:8080/jwks.json', timeout=5)"]
-        wait_for(lambda: docker(*reach_keys, check=False).returncode == 0, "the hub cannot fetch the test LMS's keys", 60)
-        hub.browsers = {key: Browser(hub.url, lms, user) for key, user in lms.people.items()}
-        for key in ("a", "b", "teacher"):
-            answer = hub.browsers[key].launch()
-            assert answer.status_code == 302 and answer.headers["Location"] == "/hub/spawn", (
-                answer.status_code, answer.content.decode()[-2000:])
-        hub.admin = HubApi(hub.url, hub.browsers["teacher"].new_api_token("the instructor's"))
-        hub.figures["first spawn"] = hub.spawn(hub.browsers["a"], hub.admin)
-        hub.spawn(hub.browsers["b"], hub.admin)
-        idle = hub.student_container(hub.admin, lms.people["b"].username)
-        hub.figures["idle server (docker stats)"] = memory_used(idle)
-        hub.figures["idle server (RSS)"] = resident(idle)
-        hub.figures["the hub itself (docker stats)"] = memory_used(hub.hub_container())
-        yield hub
-    finally:
-        hub.down()
-        docker("rmi", f"cnn-kata-lab:{name}", check=False)
-        say(request, "hub: " + ", ".join(f"{stage} {value / 2**20:.0f} MiB" if isinstance(value, int) else f"{stage} {value:.1f} s"
-                                         for stage, value in hub.figures.items()))
-        shutil.rmtree(base, ignore_errors=True)
+# The class server itself (`class_server`: built, started with LTI 1.3, students A and B spawned) is
+# shared with test_handin_hub.py: tests/project/hub_fixtures.py.
+pytest_plugins = ("hub_fixtures",)
 
 
 def _person(server, key) -> tuple:
