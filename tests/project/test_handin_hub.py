@@ -72,9 +72,15 @@ class Course:
 
 @pytest.fixture(scope="module")
 def course(class_server):
+    """The class; afterwards the hub is as test_hub.py expects it: A's stub back, no feedback, the
+    settings' deadline (the hand-ins stay in the store, as they would in a course)."""
     course = Course(class_server)
+    stub = course.in_lab("a", "cat", "exercises/data.py").stdout
     yield course
-    course.service("DELETE", "/deadline", course.token("teacher"))     # back to the settings' deadline
+    course.in_lab("a", "sh", "-c", "cat > exercises/data.py", input=stub)
+    for key in ("a", "b"):
+        course.in_lab(key, "rm", "-rf", "feedback")
+    course.service("DELETE", "/deadline", course.token("teacher"))
 
 
 def _hand_in(course, token, files: dict, path="/handins", **extra):
