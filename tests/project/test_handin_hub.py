@@ -104,6 +104,14 @@ def test_student_a_hands_in_from_a_terminal_of_their_lab_and_again_after_a_chang
     assert again.returncode == 0 and "No has cambiado nada desde tu entrega n.º 2" in again.stdout, again.stderr
     listed = course.in_lab("a", "kata", "submit", "--list")
     assert "Tus entregas (2;" in listed.stdout and listed.stdout.count("a tiempo") == 2
+    course.hub.figures["the hand-in service (RSS)"] = _service_memory(course)
+
+
+def _service_memory(course) -> int:
+    """Bytes of resident memory of the hand-in service's process in the hub's container (`ps`'s RSS)."""
+    lines = docker("top", course.hub.hub_container(), "-eo", "rss,args").stdout.splitlines()[1:]
+    [rss] = [int(line.split()[0]) for line in lines if "cnn_kata_hub.handin_service" in line]
+    return rss * 1024
 
 
 def test_the_instructor_moves_the_deadline_and_student_bs_notebook_hand_in_is_marked_late(course):
