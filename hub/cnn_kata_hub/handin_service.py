@@ -287,16 +287,20 @@ def main(environ=os.environ) -> None:
         sys.exit(f"cnn-kata handin: HUB_HANDIN_DEADLINE {error}")
     store = Store(environ.get("HUB_HANDIN_STORE", "/srv/handins"), default)
     store.tidy()
-    hub_auth = HubAuth()     # its token, the hub's API and the access scope come from JupyterHub's environment
+    # Its own token and the hub's API come from JupyterHub's environment; the scope it requires is
+    # stated here, so that no environment can leave the service open to every token.
+    hub_auth = HubAuth(access_scopes={f"access:services!service={NAME}"})
     port = urlparse(environ.get("JUPYTERHUB_SERVICE_URL", "")).port or PORT
     prefix = environ.get("JUPYTERHUB_SERVICE_PREFIX", f"/services/{NAME}/")
+    deadline, source = store.deadline()
+    log.info("cnn-kata handin: store %s, deadline %s (%s), port %s", store.root,
+             handin_store.iso(deadline) if deadline else "none", source, port)
     asyncio.run(_serve(make_app(store, hub_auth, prefix), port))
 
 
 async def _serve(app, port):
     # On every interface of the hub's container or pod: the students' network reaches it as hub:10101.
-    app.listen(port, "0.0.0.0", max_body_size=DRAIN_LIMIT, xheaders=True)
-    log.info("cnn-kata handin: serving on port %s", port)
+    app.listen(port, "0.0.0.0", max_body_size=DRAIN_LIMIT)
     await asyncio.Event().wait()
 
 
