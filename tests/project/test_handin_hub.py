@@ -109,7 +109,7 @@ def test_student_a_hands_in_from_a_terminal_of_their_lab_and_again_after_a_chang
 
 def _service_memory(course) -> int:
     """Bytes of resident memory of the hand-in service's process in the hub's container (`ps`'s RSS)."""
-    lines = docker("top", course.hub.hub_container(), "-eo", "rss,args").stdout.splitlines()[1:]
+    lines = docker("top", course.hub.hub_container(), "-eo", "rss,pid,args").stdout.splitlines()[1:]   # docker top needs the pid
     [rss] = [int(line.split()[0]) for line in lines if "cnn_kata_hub.handin_service" in line]
     return rss * 1024
 
