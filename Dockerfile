@@ -1,7 +1,9 @@
 # The Jupyter workbench of cnn-kata: JupyterLab with nbgrader's student extensions, the kata,
 # TensorFlow (CPU) and Fashion-MNIST, on Debian's Python in a virtual environment. Build and start
 # it with docker compose (docker-compose.yml, README). It serves the working copy that compose
-# mounts at /home/student/kata, with the same `kata lab` that runs without Docker.
+# mounts at /home/student/kata, with the same `kata lab` that runs without Docker. The class
+# server (hub/, docs/hub.md) starts the same image for each student with `jupyterhub-singleuser`
+# (locked at the hub's release) on a volume of their own.
 #
 # Base: the official debian:bookworm-slim where Docker Hub is reachable; elsewhere
 # docker/base-image makes the same image from Debian's packages. Either builds the same way.
@@ -60,6 +62,8 @@ FROM venv AS kata
 # Built with the locked setuptools, with no index; its dependencies are the lock.
 COPY pyproject.toml README.md LICENSE input_data.py /tmp/cnn-kata/
 COPY kata /tmp/cnn-kata/kata
+# A clean copy for the class server's starter (below), before the build writes into the tree.
+RUN cp -a /tmp/cnn-kata /tmp/kata-course
 RUN /opt/venv/bin/pip install --no-index --no-deps --no-build-isolation --target /opt/kata /tmp/cnn-kata
 
 
@@ -84,6 +88,16 @@ COPY --from=kata /opt/kata /opt/kata
 RUN python -c "import input_data; s = input_data.read_data_sets('/usr/share/datasets/fashion-mnist'); \
 assert (s.train.num_examples, s.validation.num_examples, s.test.num_examples) == (55000, 5000, 10000), s; \
 print('Fashion-MNIST verified:', s.train.num_examples, s.validation.num_examples, s.test.num_examples)"
+
+# The class server (hub/) starts this same image for each student, on a volume of their own that
+# is empty at first: the entry point fills it from here when KATA_STARTER names this folder.
+# course/ is the kata's own files, copied again at every start so that a new image reaches every
+# student; work/ is the student's, only ever added where missing, never over their work.
+COPY --from=kata /tmp/kata-course/ /opt/kata-starter/course/
+COPY tests/steps /opt/kata-starter/course/tests/steps
+COPY conftest.py /opt/kata-starter/course/
+COPY exercises /opt/kata-starter/work/exercises
+COPY notebooks /opt/kata-starter/work/notebooks
 
 COPY docker/entrypoint /usr/local/bin/kata-entrypoint
 USER student

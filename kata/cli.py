@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "kata.commands.reset",
     "kata.commands.train",      # train, compare
     "kata.commands.lab",
+    "kata.commands.submit",     # submit (hand in to the class server)
 )
 PLUGIN_GROUP = "cnn_kata.commands"
 

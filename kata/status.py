@@ -130,3 +130,12 @@ def choose(step_id=None, root=None) -> manifest.Step:
     found = statuses(root, run=False)
     status = next_step(found)
     return status.step if status else found[-1].step
+
+
+def instructor_feedback(root=None) -> list:
+    """The feedback your instructor published into feedback/ (Markdown files, newest first)."""
+    folder = Path(root or find_root()) / "feedback"
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith(".")]
+    return sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))

@@ -7,6 +7,7 @@ COMMAND_MODULES = (
     "kata_dev.commands.build",      # build
     "kata_dev.commands.release",    # release
     "kata_dev.commands.grade",      # grade
+    "kata_dev.commands.publish",    # publish (feedback into the class server's workspaces)
     "kata_dev.commands.check",      # check (the kata proves itself)
     "kata_dev.commands.messages",   # messages (every mutant's first message, for review)
     "kata_dev.commands.bench",      # bench
@@ -14,7 +15,7 @@ COMMAND_MODULES = (
 
 
 def register(sub) -> None:
-    dev = sub.add_parser("dev", help="instructor and maintainer commands: build, release, grade, check, messages, bench",
+    dev = sub.add_parser("dev", help="instructor and maintainer commands: build, release, grade, publish, check, messages, bench",
                          description="Commands for instructors and maintainers of the kata (not in a student release).")
     commands = dev.add_subparsers(dest="dev_command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

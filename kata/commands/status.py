@@ -50,6 +50,7 @@ def run_status(args) -> int:
     else:
         _plain(found, root, heading)
     print_next(status.next_step(found), root)
+    print_feedback(status.instructor_feedback(root), root)
     return 0
 
 
@@ -96,3 +97,17 @@ def print_next(status, root) -> None:
             f"Next: {step.id} — {step.title()} → {path}"))
     print(t(f"  Edítalo y ejecuta `kata check` (o `kata watch`); `kata hint {step.id}` da una pista.",
             f"  Edit it, then run `kata check` (or `kata watch`); `kata hint {step.id}` gives a hint."))
+
+
+def print_feedback(files, root) -> None:
+    """Where the feedback your instructor published is, when there is some (kata dev publish puts it there)."""
+    from kata.paths import relative
+
+    if not files:
+        return
+    newest = relative(files[0], root)
+    page = files[0].with_suffix(".html")
+    also = t(f" (y {relative(page, root)}, para verla en el navegador)", f" (and {relative(page, root)}, to read it in a browser)") \
+        if page.is_file() else ""
+    print(t(f"Tu profesor te ha dejado sus comentarios en {newest}{also}.",
+            f"Your instructor's feedback is in {newest}{also}."))

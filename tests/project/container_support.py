@@ -9,6 +9,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from importlib.machinery import SourceFileLoader
@@ -148,6 +149,36 @@ def copy_working_tree(dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return dest
+
+
+_WHEELHOUSES = {}   # sha256 of requirements.lock → its filled wheelhouse, for the whole test session
+
+
+def fill_wheelhouse(folder: Path) -> None:
+    """`folder/wheelhouse` filled as docker/wheelhouse fills it: run once per lock in a test
+    session, then linked (the same files, not copies) into each folder that builds the image, so
+    that the container and class server tests pay for the 0.5 GB of wheels once."""
+    import atexit
+    import hashlib
+    import tempfile
+
+    def link(source: Path, target: Path) -> None:
+        # Hard links where both lie on one file system, else a copy.
+        if run(["cp", "-al", str(source), str(target)], timeout=300, check=False).returncode != 0:
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(source, target)
+
+    key = hashlib.sha256((folder / "requirements.lock").read_bytes()).hexdigest()
+    target = folder / "wheelhouse"
+    if key in _WHEELHOUSES:
+        shutil.rmtree(target, ignore_errors=True)
+        link(_WHEELHOUSES[key], target)
+        return
+    run([sys.executable, folder / "docker" / "wheelhouse"], cwd=folder, timeout=1200)
+    keep = Path(tempfile.mkdtemp(prefix="kata-wheelhouse-"))
+    atexit.register(shutil.rmtree, keep, ignore_errors=True)
+    link(target, keep / "wheels")
+    _WHEELHOUSES[key] = keep / "wheels"
 
 
 def write_env_file(path: Path, values: dict) -> Path:

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from container_support import (ROOT, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
-                               legacy_build_env, locked_versions, run, wait_for)
+                               fill_wheelhouse, legacy_build_env, locked_versions, run, wait_for)
 from test_lab import execute_cell, free_port, get, page_config
 from test_screenshot import CHROMIUM
 from test_screenshot import chromium as open_notebook_in_chromium
@@ -129,7 +129,7 @@ def bench(request, engine, tmp_path_factory):
             (folder / parent).rmdir()
 
     begin = time.monotonic()
-    run([sys.executable, folder / "docker" / "wheelhouse"], cwd=folder, timeout=1200)
+    fill_wheelhouse(folder)   # docker/wheelhouse, once per session (container_support)
     workbench.seconds["wheelhouse"] = time.monotonic() - begin
     if os.geteuid() == 0:
         run(["chown", "-R", f"{uid}:{gid}", str(folder)], timeout=120)
@@ -204,10 +204,13 @@ def notebook_cells(folder: Path, name: str) -> list:
 def test_the_build_context_holds_only_what_the_image_needs(bench):
     context = bench.context
     expected = {"requirements.lock", "pyproject.toml", "README.md", "LICENSE", "input_data.py",
-                "docker/entrypoint", PLANTED_WHEEL}
-    kata = {rel for rel in context if rel.startswith("kata/")}
-    assert set(context) - kata == expected
-    assert kata and all("__pycache__" not in rel for rel in kata)
+                "docker/entrypoint", "conftest.py", PLANTED_WHEEL}
+    # The kata, and a student's starting files for the class server (hub/): stubs, notebooks, public tests.
+    folders = ("kata/", "exercises/", "notebooks/", "tests/steps/")
+    within = {rel for rel in context if rel.startswith(folders)}
+    assert set(context) - within == expected
+    assert all(any(rel.startswith(folder) for rel in within) for folder in folders)
+    assert all("__pycache__" not in rel and ".ipynb_checkpoints" not in rel for rel in within)
 
 
 def test_the_image_holds_exactly_the_locked_packages_and_the_kata(bench):
@@ -231,7 +234,10 @@ def test_the_image_is_lean_and_holds_no_copy_of_the_project_or_the_wheels(bench,
                  "(", "-name", "*.whl", "-o", "-name", "steps.toml", "-o", "-name", "input_data.py",
                  "-o", "-name", "exercises", "-o", "-name", "solutions", "-o", "-name", "cnn-kata", ")", "-print"],
                 timeout=120).stdout.split()
-    assert sorted(found) == ["/opt/kata/input_data.py", "/opt/kata/kata/steps.toml"], found
+    # The kata once, and once more as the class server's starter (its stubs, never solutions).
+    assert sorted(found) == ["/opt/kata-starter/course/input_data.py", "/opt/kata-starter/course/kata/steps.toml",
+                             "/opt/kata-starter/work/exercises", "/opt/kata/input_data.py",
+                             "/opt/kata/kata/steps.toml"], found
 
 
 # --- the workbench, as a student uses it ----------------------------------------------------------
