@@ -25,27 +25,12 @@ from kata.files import backup
 from kata.stubs import BEGIN, STUB_TAG, stub_text
 from kata_dev import release
 
-ROOT = Path(__file__).resolve().parents[2]
+from support.copies import ROOT, child_env, copy_repository  # noqa: E402
 # kata_dev/, course/ and tests/project/ are copied too, so the release test proves they are left out.
-COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "tests/steps", "tests/hidden", "tests/project",
-          "conftest.py", "pyproject.toml", "input_data.py", "requirements.lock", "docker")
 SOLVED = ("conv2d", "maxpool2d")
 BROKEN = "fully_connected"
 STUB_STEP = "print_results"          # a stub whose suite does not import TensorFlow
 PROCESS_TIMEOUT_S = 600              # only a guard against a hung child, never a measure
-
-
-def copy_repository(dest: Path) -> Path:
-    """Copy the parts of the repository the CLI needs into `dest` (no .git, no caches)."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".kata", "*.bak-*", ".pytest_cache")
-    for rel in COPIED:
-        source, target = ROOT / rel, dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=ignore)
-        elif source.exists():
-            shutil.copy2(source, target)
-    return dest
 
 
 def break_relu(source: str) -> str:
@@ -75,13 +60,6 @@ def first_status(tmp_path_factory):
     """(copy, result) of a first bare `kata` on a fresh mixed copy; shared to pay for TensorFlow once."""
     root = mixed_copy(tmp_path_factory.mktemp("status") / "kata")
     return root, kata(root)
-
-
-def child_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "KATA_ROOT"}
-    env.update(KATA_LANG="en", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
-    env.update(extra)
-    return env
 
 
 def kata(root: Path, *args, **env) -> subprocess.CompletedProcess:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from container_support import locked_versions, wheelhouse_script
+from support.containers import arguments_of as _all, copied_to as _copied_to, dockerfile_instructions, locked_versions, wheelhouse_script
 from kata import lab
 
 try:
@@ -27,36 +27,6 @@ yaml = pytest.importorskip("yaml", reason="pyyaml (in the dev extra: pip install
 
 ROOT = Path(__file__).resolve().parents[2]
 DEBIAN_DATASET = Path("/usr/share/datasets/fashion-mnist")
-
-
-def dockerfile_instructions(text: str) -> list:
-    """[(INSTRUCTION, arguments)] of a Dockerfile: continuations joined, comments dropped.
-
-    `arguments` is a list for the JSON (exec) form, else the raw string.
-    """
-    instructions, pending = [], ""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#") or (not stripped and not pending):
-            continue  # comments (also inside a continuation) and blank lines between instructions
-        if line.rstrip().endswith("\\"):
-            pending += line.rstrip()[:-1] + " "
-            continue
-        full = (pending + line).strip()
-        pending = ""
-        if not full:
-            continue
-        keyword, _, args = full.partition(" ")
-        args = args.strip()
-        if args.startswith("["):
-            try:
-                args = json.loads(args)
-            except json.JSONDecodeError:
-                pass
-        instructions.append((keyword.upper(), args))
-    if pending:
-        raise ValueError(f"Dockerfile ends inside a line continuation: {pending[:80]!r}")
-    return instructions
 
 
 def test_the_dockerfile_parser_joins_continuations_and_reads_the_exec_form():
@@ -81,10 +51,6 @@ def service(compose):
     services = compose["services"]
     assert len(services) == 1, f"one workbench service expected, found {sorted(services)}"
     return next(iter(services.values()))
-
-
-def _all(dockerfile, keyword):
-    return [args for kw, args in dockerfile if kw == keyword]
 
 
 def _shell_commands(line: str) -> list:
@@ -129,17 +95,6 @@ def test_the_image_runs_as_a_normal_user(dockerfile):
     assert users and users[-1].split(":")[0] not in ("root", "0")
     last_user = max(i for i, (kw, _) in enumerate(dockerfile) if kw == "USER")
     assert last_user < max(i for i, (kw, _) in enumerate(dockerfile) if kw == "CMD")
-
-
-def _copied_to(dockerfile) -> dict:
-    """{source in the build context: where COPY puts it} for the plain (shell form) COPYs."""
-    found = {}
-    for args in _all(dockerfile, "COPY"):
-        words = args.split()
-        if not words[0].startswith("--"):
-            for source in words[:-1]:
-                found[source] = words[-1]
-    return found
 
 
 def test_pip_installs_the_hashed_lock_and_then_the_kata_alone(dockerfile):

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from container_support import (ROOT, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
+from support.containers import (ROOT, say, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
                                fill_wheelhouse, legacy_build_env, locked_versions, run, wait_for)
-from test_lab import execute_cell, free_port, get, page_config
-from test_screenshot import CHROMIUM
-from test_screenshot import chromium as open_notebook_in_chromium
+from support.lab import execute_cell, free_port, get, page_config
+from support.browser import CHROMIUM
+from support.browser import chromium as open_notebook_in_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -39,15 +39,6 @@ IMAGE_SIZE_GOAL = 2.5e9
 # Neither root nor the image's own user (1000): the server must run as the uid of `.env`.
 TEST_UID = TEST_GID = 2345
 NOT_IMPLEMENTED = "not implemented yet"   # the stub's message, with KATA_LANG=en
-
-
-def say(request, line: str) -> None:
-    """A line on the terminal even while pytest captures the output: the measured figures."""
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line(line)
 
 
 # --- the engine, the base image and the workbenches -----------------------------------------------

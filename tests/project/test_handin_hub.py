@@ -23,11 +23,11 @@ import sys
 import pytest
 import requests
 
-from container_support import ROOT, run
-from hub_support import KernelOverHub, docker
+from support.containers import ROOT, run
+from support.hub import KernelOverHub, docker
 
 pytestmark = pytest.mark.slow
-pytest_plugins = ("hub_fixtures",)
+pytest_plugins = ("support.hub_fixtures",)
 
 WORK = "/home/student/kata"
 SERVICE = "/services/handin/api"

@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pytest
 
-from container_support import legacy_build_env, run, wait_for
-from hub_support import (Browser, ClassServer, HubApi, KernelOverHub, LmsUser, docker, memory_used, new_key,
+from support.containers import legacy_build_env, run, wait_for
+from support.hub import (Browser, ClassServer, HubApi, KernelOverHub, LmsUser, docker, memory_used, new_key,
                          resident)
-from test_container_image import say
-from test_screenshot import CHROMIUM, FLAGS
+from support.containers import say
+from support.browser import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ SUBMITTED = "mine.txt"       # what student A writes in a kernel, and must find 
 
 # The class server itself (`class_server`: built, started with LTI 1.3, students A and B spawned) is
 # shared with test_handin_hub.py: tests/project/hub_fixtures.py.
-pytest_plugins = ("hub_fixtures",)
+pytest_plugins = ("support.hub_fixtures",)
 
 
 def _person(server, key) -> tuple:

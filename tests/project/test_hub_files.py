@@ -17,8 +17,8 @@ import pytest
 from tornado import web
 from traitlets.config import Config
 
-from container_support import locked_versions, wheelhouse_script
-from test_container_files import _copied_to, dockerfile_instructions
+from support.containers import locked_versions, wheelhouse_script
+from support.containers import copied_to as _copied_to, dockerfile_instructions
 
 yaml = pytest.importorskip("yaml", reason="pyyaml (in the dev extra: pip install -e '.[dev]') parses docker-compose.yml")
 

@@ -22,10 +22,7 @@ if str(ROOT) not in sys.path:
 import input_data  # noqa: E402
 from input_data import DataLoadError, DataSet  # noqa: E402
 
-try:
-    import idx_fixtures as idx
-except ImportError:  # tests/project imported as a package
-    from . import idx_fixtures as idx
+from support import idx  # noqa: E402
 
 REAL_DIR = Path(input_data.DEBIAN_DIR)
 N_TRAIN, N_TEST = 20, 10

@@ -26,7 +26,7 @@ from kubespawner import KubeSpawner  # noqa: E402
 import kubespawner.spawner  # noqa: E402
 from traitlets.config import Config  # noqa: E402
 
-from container_support import locked_versions  # noqa: E402
+from support.containers import locked_versions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB = ROOT / "hub"

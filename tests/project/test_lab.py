@@ -5,11 +5,8 @@ The server is a subprocess on 127.0.0.1, a free port and a known token; it is al
 """
 
 import json
-import re
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -20,68 +17,9 @@ from pathlib import Path
 import pytest
 
 from kata import lab
+from support.lab import LabServer, execute_cell, free_port, get, page_config
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url, token=None):
-    """(status, body) of a GET; HTTP errors are answers too."""
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
-
-
-class LabServer:
-    """`kata lab --no-browser` in its own process group, with its log in `folder`."""
-
-    def __init__(self, folder: Path, token: str, extra_env=None):
-        self.port = free_port()
-        self.token = token
-        self.log = folder / "lab.log"
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "JUPYTER_TOKEN": token, "KATA_LANG": "en",
-               # keep the machine's Jupyter and IPython state out of it
-               "JUPYTER_RUNTIME_DIR": str(folder / "runtime"), "IPYTHONDIR": str(folder / "ipython"),
-               **(extra_env or {})}
-        command = [sys.executable, "-m", "kata", "lab", "--port", str(self.port), "--no-browser"]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")  # CI containers run as root; the Docker image does not
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-
-    def wait_until_up(self, attempts=240):
-        """Poll /api until it answers; each miss waits a quarter second on the process itself."""
-        for _ in range(attempts):
-            try:
-                if get(f"{self.base}/api")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            try:
-                self.process.wait(timeout=0.25)
-            except subprocess.TimeoutExpired:
-                continue
-            pytest.fail(f"kata lab exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
-        pytest.fail(f"kata lab did not answer on port {self.port}:\n{self.log.read_text()[-3000:]}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -104,14 +42,6 @@ def test_the_api_answers_200_with_the_token_and_403_without_it_or_with_a_wrong_o
     assert get(f"{server.base}/api/contents")[0] == 403
 
 
-def page_config(base, token) -> dict:
-    """The page configuration JupyterLab embeds in /lab (disabled and locked extensions, …)."""
-    status, body = get(f"{base}/lab", token)
-    assert status == 200, status
-    return json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                body.decode(), re.DOTALL).group(1))
-
-
 def test_the_lab_page_turns_off_the_news_announcements(server):
     config = page_config(server.base, server.token)
     assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"]
@@ -129,32 +59,6 @@ def _post(url, token, payload):
                                      headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
-
-
-def execute_cell(ws, code) -> tuple:
-    """Run `code` over a kernel's websocket: (its stdout, the text of its errors or '') once the
-    kernel is idle again. The container test drives its kernels with this too."""
-    msg_id = uuid.uuid4().hex
-    ws.send(json.dumps({
-        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "test", "session": uuid.uuid4().hex,
-                   "version": "5.3", "date": ""},
-        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-                    "allow_stdin": False, "stop_on_error": True},
-    }))
-    out, errors = [], []
-    for _ in range(10_000):  # bounded: a kernel answers a few dozen messages for this cell
-        msg = json.loads(ws.recv())
-        if msg.get("parent_header", {}).get("msg_id") != msg_id:
-            continue
-        kind, content = msg["msg_type"], msg["content"]
-        if kind == "stream" and content["name"] == "stdout":
-            out.append(content["text"])
-        elif kind == "error":
-            errors.append("\n".join(content["traceback"]))
-        elif kind == "status" and content["execution_state"] == "idle":
-            break
-    return "".join(out), "\n".join(errors)
 
 
 def test_a_kernel_started_through_the_api_runs_a_check_cell_over_its_websocket(server):
@@ -184,7 +88,7 @@ def test_the_kernel_websocket_refuses_a_connection_without_the_token(server):
 
 
 def test_the_dockerfile_healthcheck_passes_against_a_running_lab_and_fails_without_one(server):
-    from test_container_files import dockerfile_instructions
+    from support.containers import dockerfile_instructions
 
     check = next(args for kw, args in dockerfile_instructions((ROOT / "Dockerfile").read_text(encoding="utf-8"))
                  if kw == "HEALTHCHECK")

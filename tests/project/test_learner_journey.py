@@ -14,10 +14,7 @@ import sys
 
 from kata import manifest
 
-try:
-    from test_cli import ROOT, child_env, copy_repository
-except ImportError:  # run as a package
-    from .test_cli import ROOT, child_env, copy_repository
+from support.copies import ROOT, child_env, copy_repository
 
 PROCESS_TIMEOUT_S = 600   # only a guard against a hung child, never a measure
 # Words that would mean an English sentence leaked into a Spanish learner's screen.

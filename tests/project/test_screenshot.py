@@ -4,25 +4,17 @@ CI installs Debian's `chromium`; elsewhere these tests are skipped with the comm
 """
 
 import secrets
-import shutil
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from test_lab import LabServer
+from support.browser import CHROMIUM, chromium
+from support.lab import LabServer
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"),
 ]
-
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1280,900", "--virtual-time-budget=15000"]
 
 
 @pytest.fixture(scope="module")
@@ -32,12 +24,6 @@ def server(tmp_path_factory):
         yield running.wait_until_up()
     finally:
         running.stop()
-
-
-def chromium(server, tmp_path, *extra) -> subprocess.CompletedProcess:
-    url = f"{server.base}/lab/tree/notebooks/01_tensorflow.ipynb?token={server.token}"
-    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *extra, url],
-                          capture_output=True, text=True, timeout=240)
 
 
 def test_the_page_chromium_renders_is_jupyterlab_showing_the_notebook(server, tmp_path):

@@ -28,10 +28,7 @@ from kata import cli, figures, manifest, precision, runs, training  # noqa: E402
 from kata.i18n import decimal  # noqa: E402
 from kata.stubs import make_stub  # noqa: E402
 
-try:
-    import idx_fixtures as idx
-except ImportError:  # tests/project imported as a package
-    from . import idx_fixtures as idx
+from support import idx  # noqa: E402
 
 TRACKS = [track.id for track in manifest.tracks(ROOT)]
 PICTURES = ("loss.png", "accuracy.png", "samples.png", "confusion.png")

@@ -1,5 +1,6 @@
 """Copies of the kata to work on, as a learner has it."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -24,3 +25,28 @@ def solved(step_filename: str) -> str:
     """A reference solution as a learner would have typed it (no solution markers)."""
     source = (ROOT / "solutions" / step_filename).read_text(encoding="utf-8")
     return "".join(line for line in source.splitlines(keepends=True) if "### " not in line)
+
+
+COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "tests/steps", "tests/hidden", "tests/project",
+          "conftest.py", "pyproject.toml", "input_data.py", "requirements.lock", "docker")
+
+
+def copy_repository(dest: Path) -> Path:
+    """Copy the parts of the repository the CLI needs into `dest` (no .git, no caches)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".kata", "*.bak-*", ".pytest_cache")
+    for rel in COPIED:
+        source, target = ROOT / rel, dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, target)
+    return dest
+
+
+def child_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "KATA_ROOT"}
+    env.update(KATA_LANG="en", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    env.update(extra)
+    return env
+

@@ -218,7 +218,7 @@ def unique_sub() -> str:
 # --- the class server, brought up with compose as an instructor would ------------------------------
 
 def docker(*args, timeout=120, check=True):
-    from container_support import run
+    from support.containers import run
     return run(["docker", *map(str, args)], timeout=timeout, check=check)
 
 
@@ -240,7 +240,7 @@ class ClassServer:
     learns along the way (`figures`: the measured seconds and bytes, for docs/hub.md)."""
 
     def __init__(self, folder: Path, project: str, compose: list, env: dict, env_file: Path):
-        from container_support import Workbench
+        from support.containers import Workbench
         self.folder, self.project, self.compose = folder, project, compose
         self.env, self.env_file = env, env_file
         self.bench = Workbench(folder / "hub", project, compose, env, env_file=env_file)
@@ -259,7 +259,7 @@ class ClassServer:
 
     def reconfigure(self, **changes) -> None:
         """New values in the project's .env (the next `up` recreates the hub with them)."""
-        from container_support import write_env_file
+        from support.containers import write_env_file
         self.env = {**self.env, **changes}
         self.bench.env = self.env
         write_env_file(self.env_file, self.env)
@@ -286,7 +286,7 @@ class ClassServer:
 
     def up(self, *services, stage="hub start") -> None:
         """`up -d` and wait until the hub answers through its proxy."""
-        from container_support import wait_for
+        from support.containers import wait_for
         begin = time.monotonic()
         self("up", "-d", "--no-build", *services)
         wait_for(self.healthy, "the hub did not answer through its proxy", 180, give_up=self.stopped)
@@ -299,7 +299,7 @@ class ClassServer:
 
     def spawn(self, browser: "Browser", api: "HubApi") -> float:
         """Start `browser`'s user's server as the LMS's link does (/hub/spawn); seconds until ready."""
-        from container_support import wait_for
+        from support.containers import wait_for
         begin = time.monotonic()
         answer = browser.get("/hub/spawn", allow_redirects=False)
         assert answer.status_code == 302, (answer.status_code, answer.content.decode()[-3000:])
@@ -344,7 +344,7 @@ class KernelOverHub:
                                               header=[f"Authorization: token {token}"], timeout=300)
 
     def run(self, code: str) -> tuple:
-        from test_lab import execute_cell
+        from support.lab import execute_cell
         return execute_cell(self.ws, code)
 
     def close(self):

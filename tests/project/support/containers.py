@@ -5,6 +5,7 @@ project's compose file as a student would.
 Every command has a time limit, and a failure shows the command's own output.
 """
 
+import json
 import os
 import shlex
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def wheelhouse_script():
@@ -249,3 +250,58 @@ class Workbench:
 
     def down(self) -> None:
         self("down", "--volumes", "--remove-orphans", timeout=120, check=False)
+
+
+def dockerfile_instructions(text: str) -> list:
+    """[(INSTRUCTION, arguments)] of a Dockerfile: continuations joined, comments dropped.
+
+    `arguments` is a list for the JSON (exec) form, else the raw string.
+    """
+    instructions, pending = [], ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") or (not stripped and not pending):
+            continue  # comments (also inside a continuation) and blank lines between instructions
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        full = (pending + line).strip()
+        pending = ""
+        if not full:
+            continue
+        keyword, _, args = full.partition(" ")
+        args = args.strip()
+        if args.startswith("["):
+            try:
+                args = json.loads(args)
+            except json.JSONDecodeError:
+                pass
+        instructions.append((keyword.upper(), args))
+    if pending:
+        raise ValueError(f"Dockerfile ends inside a line continuation: {pending[:80]!r}")
+    return instructions
+
+
+def arguments_of(dockerfile, keyword):
+    return [args for kw, args in dockerfile if kw == keyword]
+
+
+def copied_to(dockerfile) -> dict:
+    """{source in the build context: where COPY puts it} for the plain (shell form) COPYs."""
+    found = {}
+    for args in arguments_of(dockerfile, "COPY"):
+        words = args.split()
+        if not words[0].startswith("--"):
+            for source in words[:-1]:
+                found[source] = words[-1]
+    return found
+
+
+def say(request, line: str) -> None:
+    """A line on the terminal even while pytest captures the output: the measured figures."""
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
+

@@ -1,4 +1,4 @@
-"""The class server for every test module that needs it (a pytest plugin: `pytest_plugins = ("hub_fixtures",)`).
+"""The class server for every test module that needs it (a pytest plugin: `pytest_plugins = ("support.hub_fixtures",)`).
 
 Building both images and starting the hub takes minutes, so one hub serves a whole test session:
 `class_server` is the hub of test_hub.py (its first part) and test_handin_hub.py. It does what an
@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from container_support import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree,
+from support.containers import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree,
                                fill_wheelhouse, run, wait_for)
-from hub_support import (INSTRUCTOR, Browser, ClassServer, HubApi, LmsUser, Platform, docker, memory_used,
+from support.hub import (INSTRUCTOR, Browser, ClassServer, HubApi, LmsUser, Platform, docker, memory_used,
                          resident, unique_sub)
-from test_container_image import say
-from test_lab import free_port
+from support.containers import say
+from support.lab import free_port
 
 MEM_LIMIT = "2G"
 # The course's deadline at the start: far away, so that every hand-in is on time until a test moves it.
