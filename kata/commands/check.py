@@ -55,7 +55,7 @@ def run_check(args) -> int:
     if result.state != status.DONE:
         print_failure(result, path)
         return 1
-    print(verdict.passed_line(step.id, result.total, t(*PUBLIC_NOTE)))
+    print(verdict.passed_line(step.id, result.total, t(PUBLIC_NOTE[0], PUBLIC_NOTE[1])))
     if own:
         print_next(status.next_step(status.statuses(root, run=False), after=step.id), root)
     return 0
