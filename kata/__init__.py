@@ -13,6 +13,7 @@ def check(step=None, impl="exercises", lang=None) -> bool:
 
     from kata import status
     from kata.judging import suite, verdict
+    from kata.paths import find_root
 
     chosen = status.choose(step)
     saved = os.environ.get("KATA_LANG")
@@ -20,6 +21,11 @@ def check(step=None, impl="exercises", lang=None) -> bool:
         os.environ["KATA_LANG"] = lang
     try:
         ok, text = verdict.summary(chosen, suite.run([chosen.id], impl), lang)
+        if not ok and impl == "exercises":
+            blocking = status.blockers(chosen)
+            if blocking:
+                text = "\n".join([f"✗ {chosen.id}: " + status.blocker_lines(blocking, find_root(), lang)[0],
+                                   *status.blocker_lines(blocking, find_root(), lang)[1:], text])
     finally:
         if saved is None:
             os.environ.pop("KATA_LANG", None)

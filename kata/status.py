@@ -35,6 +35,7 @@ class StepStatus:
     total: int = 0
     message: str = ""          # the first failure, for FAILING
     failed_test: str = ""
+    blocked_by: tuple = ()     # earlier steps it uses that are not done (in a copy without the reference)
 
     @property
     def points(self):
@@ -72,11 +73,14 @@ def summarize(step, outcomes) -> StepStatus:
     return StepStatus(step, FAILING, count, len(mine), problem.message, problem.name)
 
 
-def run_steps(steps, impl="exercises", root=None) -> list:
-    """Run the public tests of `steps` in one pytest session; one StepStatus each."""
+def run_steps(steps, impl="exercises", root=None, outcomes_out=None) -> list:
+    """Run the public tests of `steps` in one pytest session; one StepStatus each (and every Outcome
+    appended to `outcomes_out` when given)."""
     from kata.judging import suite
 
     outcomes = suite.run([s.id for s in steps], impl, root=root)
+    if outcomes_out is not None:
+        outcomes_out.extend(outcomes)
     return [summarize(s, outcomes) for s in steps]
 
 
@@ -105,7 +109,52 @@ def statuses(root=None, *, run=True, on_run=None) -> list:
             state.remember(st.step, root, saved, st.entry())
         state.save(root, saved)
         found = [ran.get(st.step.id, st) for st in found]
+    if run:
+        for st in found:
+            if st.state == FAILING:
+                st.blocked_by = tuple(b.step.id for b in blockers(st.step, root, found))
     return found
+
+
+def blockers(step, root=None, found=None) -> list:
+    """The earlier steps `step` uses whose learner's code is not done — still the stub, or failing its
+    own public tests — in the order they are used; their tests run (and are remembered) when their
+    result is not known. None where the tests give a step the reference of the earlier ones."""
+    from kata import impl
+
+    root = Path(root or find_root())
+    if impl.reference_dir(root) is not None:
+        return []
+    known = {st.step.id: st for st in (found or [])}
+    used = [manifest.by_module(module, root) for module in manifest.dependencies(step, root)]
+    missing = [dep for dep in used if dep.id not in known]
+    if missing:
+        saved = state.load(root)
+        quick = {dep.id: quick_status(dep, root, saved) for dep in missing}
+        unknown = [dep for dep in missing if quick[dep.id].state == UNKNOWN]
+        if unknown:
+            for st in run_steps(unknown, root=root):
+                state.remember(st.step, root, saved, st.entry())
+                quick[st.step.id] = st
+            state.save(root, saved)
+        known.update(quick)
+    return [known[dep.id] for dep in used if known[dep.id].state in (NOT_STARTED, FAILING)]
+
+
+def blocker_lines(blocking, root, lang=None) -> list:
+    """One sentence per step that stops this one, naming its file: what to fix first."""
+    from kata.paths import exercise_path, relative
+
+    lines = []
+    for st in blocking:
+        path = relative(exercise_path(st.step, root), root)
+        if st.state == NOT_STARTED:
+            lines.append(t(f"este paso usa {st.step.id} ({path}), que aún está sin empezar: complétalo antes.",
+                           f"this step uses {st.step.id} ({path}), which is not started yet: fill it in first.", lang))
+        else:
+            lines.append(t(f"falla {st.step.id} ({path}), que este paso usa: arréglalo antes.",
+                           f"{st.step.id} ({path}) fails, and this step uses it: fix it first.", lang))
+    return lines
 
 
 def next_step(found, after=None):

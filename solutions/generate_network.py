@@ -44,7 +44,12 @@ COURSE_LAYERS = (1, 1, 2, 2)
 
 
 def _glorot(rng, shape):
-    """Glorot-uniform values: keeps the signal's scale steady from layer to layer."""
+    """Valores Glorot uniformes: mantienen la escala de la señal de una capa a la siguiente.
+
+    ———
+
+    Glorot-uniform values: keep the signal's scale steady from layer to layer.
+    """
     receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
     fan_in, fan_out = shape[-2] * receptive, shape[-1] * receptive
     limit = np.sqrt(6.0 / (fan_in + fan_out))

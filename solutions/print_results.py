@@ -16,7 +16,10 @@ from matplotlib.ticker import MaxNLocator
 
 
 def print_results(train_values, test_values, *, metric="loss", path=None):
-    """Una figura con las curvas de entrenamiento y de test de `metric`, un punto por época.
+    """Una figura con las curvas de entrenamiento y de test de `metric`, un punto marcado por época.
+
+    Las épocas se cuentan desde 1, como las cuenta `kata train`; cada punto lleva un marcador, así una
+    sola época (`kata train --epochs 1`) también se ve.
 
     train_values, test_values: secuencias de float, uno por época (como las devuelve `train`).
     metric: lo que miden, "loss" o "accuracy"; da nombre al eje y y a la leyenda.
@@ -25,7 +28,10 @@ def print_results(train_values, test_values, *, metric="loss", path=None):
 
     ———
 
-    One figure with the training and test curves of `metric`, one point per epoch.
+    One figure with the training and test curves of `metric`, one marked point per epoch.
+
+    Epochs are counted from 1, as `kata train` counts them; every point has a marker, so a single
+    epoch (`kata train --epochs 1`) shows too.
 
     train_values, test_values: sequences of floats, one per epoch (as `train` returns them).
     metric: what they measure, "loss" or "accuracy"; it names the y axis and the legend.

@@ -21,7 +21,9 @@ def state_label(status) -> str:
 
     return {
         st.DONE: t("hecho ✓", "done ✓"),
-        st.FAILING: t(f"falla ({status.passed}/{status.total})", f"failing ({status.passed}/{status.total})"),
+        st.FAILING: t(f"falla ({status.passed}/{status.total})", f"failing ({status.passed}/{status.total})")
+        + (t(f" · arregla antes {', '.join(status.blocked_by)}", f" · fix {', '.join(status.blocked_by)} first")
+           if status.blocked_by else ""),
         st.NOT_STARTED: t("sin empezar", "not started"),
         st.NO_TESTS: t("sin tests públicos aún", "no public tests yet"),
         st.UNKNOWN: t("sin comprobar", "not checked"),

@@ -105,3 +105,16 @@ def test_steps_one_to_six_each_first_mistake_is_named_in_spanish_and_each_fix_le
         following = manifest.steps(ROOT)[step.number]     # step numbers start at 1
         assert f"Siguiente: {following.id}" in right.stdout, right.stdout
         spanish_only(right.stdout + right.stderr)
+
+    # The learner resets an earlier step to start it again: the later step that uses it now fails
+    # because of it, and the check names that step's file first (not the file being checked).
+    reset = kata(classroom, "reset", "maxpool2d", "--yes")
+    assert reset.returncode == 0, reset.stdout + reset.stderr
+    blocked = kata(classroom, "check", "generate_network")
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert blocked.stdout.splitlines()[0] == ("✗ generate_network: este paso usa maxpool2d (exercises/maxpool2d.py), "
+                                              "que aún está sin empezar: complétalo antes."), blocked.stdout
+    assert "completa exercises/generate_network.py" not in blocked.stdout
+    spanish_only(blocked.stdout + blocked.stderr)
+    table = kata(classroom)
+    assert re.search(r"generate_network\s+falla \(\d+/\d+\) · arregla antes maxpool2d", table.stdout), table.stdout

@@ -129,16 +129,37 @@ def test_the_figure_shows_the_training_and_the_test_values(pr):
                            if swapped else "draw each list as it is, one point per epoch."))
 
 
-def test_the_x_axis_counts_the_epochs(pr):
+ROLE_ES = {"train": "de entrenamiento", "test": "de test"}
+ROLE_EN = {"train": "training", "test": "test"}
+
+
+def test_the_x_axis_counts_the_epochs_from_1(pr):
     roles = curves_by_role(figure_of(pr, TRAIN, TEST))
     n = len(TRAIN)
-    for line in roles.values():
+    for role, line in roles.items():
         x = np.asarray(line.get_xdata(), dtype=float)
-        if not (np.array_equal(x, np.arange(1, n + 1)) or np.array_equal(x, np.arange(n))):
-            fail(f"El eje x debe ser la época (1…{n} o 0…{n - 1}); la línea '{line.get_label()}' usa {x.tolist()}.",
-                 f"The x axis must be the epoch (1…{n} or 0…{n - 1}); the line '{line.get_label()}' uses {x.tolist()}.",
-                 cause_es="ax.plot(range(1, len(valores) + 1), valores, ...).",
-                 cause_en="ax.plot(range(1, len(values) + 1), values, ...).")
+        if not np.array_equal(x, np.arange(1, n + 1)):
+            from_zero = np.array_equal(x, np.arange(n))
+            fail(f"El eje x debe contar las épocas desde 1 (1…{n}); la línea {ROLE_ES[role]} usa {x.tolist()}.",
+                 f"The x axis must count the epochs from 1 (1…{n}); the {ROLE_EN[role]} line uses {x.tolist()}.",
+                 cause_es=("range(len(valores)) empieza en 0: la primera época es la 1, como la cuenta kata train; "
+                           "ax.plot(range(1, len(valores) + 1), valores, ...)." if from_zero else
+                           "ax.plot(range(1, len(valores) + 1), valores, ...)."),
+                 cause_en=("range(len(values)) starts at 0: the first epoch is 1, as kata train counts it; "
+                           "ax.plot(range(1, len(values) + 1), values, ...)." if from_zero else
+                           "ax.plot(range(1, len(values) + 1), values, ...)."))
+
+
+def test_a_single_epoch_still_shows_a_point_on_each_curve(pr):
+    """`kata train --epochs 1` draws curves of one value: a line with no marker shows nothing."""
+    for role, line in curves_by_role(figure_of(pr, [0.5], [0.6])).items():
+        if line.get_marker() in (None, "", " ", "None", "none"):
+            fail(f"Con una sola época (kata train --epochs 1) la línea {ROLE_ES[role]} no muestra nada: "
+                 f"una línea sin marcador necesita dos puntos.",
+                 f"With a single epoch (kata train --epochs 1) the {ROLE_EN[role]} line shows nothing: "
+                 f"a line without markers needs two points.",
+                 cause_es="marca cada punto: ax.plot(épocas, valores, marker='o', ...) o un formato como 'b-o'.",
+                 cause_en="mark every point: ax.plot(epochs, values, marker='o', ...) or a format such as 'b-o'.")
 
 
 @pytest.mark.parametrize("metric", ["loss", "accuracy"])

@@ -82,7 +82,24 @@ def test_cost_of_two_rows_computed_by_hand(tr):
     expect_shape(value, (), "cost", "cost",
                  cause_es="cost devuelve un número: la media de la entropía cruzada del lote (tf.reduce_mean).",
                  cause_en="cost returns one number: the mean cross-entropy over the batch (tf.reduce_mean).")
-    expect_close(value, (np.log(2) + np.log1p(np.e ** 2)) / 2, "cost de dos filas", "cost of two rows",
+    expect_cost(value, logits, labels, (np.log(2) + np.log1p(np.e ** 2)) / 2, "cost de dos filas", "cost of two rows")
+
+
+SWAPPED_ES = ("logits y labels están cambiados: en TensorFlow 2 el primer argumento de "
+              "tf.nn.softmax_cross_entropy_with_logits es labels; dalos por su nombre: "
+              "tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits).")
+SWAPPED_EN = ("logits and labels are swapped: in TensorFlow 2 the first argument of "
+              "tf.nn.softmax_cross_entropy_with_logits is labels; pass them by name: "
+              "tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits).")
+
+
+def expect_cost(value, logits, labels, expected, what_es, what_en):
+    """The cost must be `expected`; one that is the cross-entropy with the arguments swapped says so."""
+    swapped = np_cross_entropy(labels, logits).mean()
+    if np.size(value) == 1 and np.isclose(float(np.asarray(value)), swapped, rtol=1e-4, atol=1e-5) and \
+            not np.isclose(swapped, expected, rtol=1e-4, atol=1e-5):
+        expect_close(value, expected, what_es, what_en, cause_es=SWAPPED_ES, cause_en=SWAPPED_EN)
+    expect_close(value, expected, what_es, what_en,
                  cause_es="usa tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits) y haz la media; "
                           "no sigmoid_cross_entropy (las clases se excluyen entre sí) ni la suma.",
                  cause_en="use tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits) and take the mean; "
@@ -93,10 +110,8 @@ def test_cost_matches_numpy_softmax_cross_entropy(tr):
     rng = np.random.default_rng(0)
     logits = rng.normal(0, 3, (16, 10)).astype(np.float32)
     labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 16)]
-    expect_close(to_numpy(tr.cost(logits, labels)), np_cross_entropy(logits, labels).mean(),
-                 "cost de 16 filas al azar", "cost of 16 random rows",
-                 cause_es="la media sobre el lote de tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...).",
-                 cause_en="the batch mean of tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...).")
+    expect_cost(to_numpy(tr.cost(logits, labels)), logits, labels, np_cross_entropy(logits, labels).mean(),
+                "cost de 16 filas al azar", "cost of 16 random rows")
 
 
 # --- accuracy ---------------------------------------------------------------------------------
@@ -133,7 +148,21 @@ def evaluated(tr, X, y, weights, biases, batch_size):
              f"evaluate must return (loss, accuracy), two numbers; it returned {describe_value(result)}.",
              cause_es="return total_loss / len(X), total_hits / len(X)",
              cause_en="return total_loss / len(X), total_hits / len(X)")
+    expect_floats(values, "evaluate", "evaluate")
     return float(np.asarray(values[0])), float(np.asarray(values[1]))
+
+
+def expect_floats(values, what_es, what_en) -> None:
+    """The docstrings promise Python floats: a tensor or a NumPy float32 where kata train prints and
+    stores them (metrics.json) is not one."""
+    wrong = next((v for v in values if not isinstance(v, float)), None)
+    if wrong is not None or not values:
+        fail(f"{what_es}: se esperaban float de Python y llegó {describe_value(wrong)}.",
+             f"{what_en}: Python floats were expected; got {describe_value(wrong)}.",
+             cause_es="convierte cada número con float(...): float(loss) pasa un tensor escalar a un float de Python, "
+                      "que kata train puede escribir y guardar.",
+             cause_en="convert each number with float(...): float(loss) turns a scalar tensor into a Python float, "
+                      "which kata train can print and store.")
 
 def hard_tail_set():
     """250 examples whose last 50 are labelled with the network's least likely class.
@@ -249,6 +278,8 @@ def curves(run, epochs=EPOCHS):
                  f"valores; debe tener uno por época.",
                  f"After {count_of(epochs, ('época', 'épocas'), ('epoch', 'epochs'), 'en')} {name} has {count if count is not None else describe_value(curve)} values; "
                  f"it must have one per epoch.", cause_es=cause_es, cause_en=cause_en)
+    for name, curve in zip(NAMES, history):
+        expect_floats(list(curve), f"Los valores de {name}", f"The values of {name}")
     return [[float(np.asarray(v)) for v in curve] for curve in history]
 
 

@@ -9,7 +9,11 @@ LEARNER_PARTS = ("kata", "exercises", "tests/steps", "conftest.py", "pyproject.t
 
 
 def student_copy(dest: Path) -> Path:
-    """What a student release holds of the kata (no solutions, no instructor's tests), in `dest`."""
+    """What a student release holds of the kata (no solutions, no instructor's tests; the stubs as
+    it ships them, in kata/pristine/), in `dest`."""
+    from kata import manifest
+    from kata.stubs import PRISTINE_DIR, stub_text
+
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".kata", "*.bak-*", ".pytest_cache")
     for rel in LEARNER_PARTS:
         source, target = ROOT / rel, dest / rel
@@ -18,6 +22,9 @@ def student_copy(dest: Path) -> Path:
             shutil.copytree(source, target, ignore=ignore)
         else:
             shutil.copy2(source, target)
+    (dest / PRISTINE_DIR).mkdir(parents=True, exist_ok=True)
+    for step in manifest.steps(ROOT):
+        (dest / PRISTINE_DIR / step.filename).write_text(stub_text(step, ROOT), encoding="utf-8")
     return dest
 
 

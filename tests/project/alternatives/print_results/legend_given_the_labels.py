@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 
 def print_results(train_values, test_values, *, metric="loss", path=None):
     fig = plt.figure()
-    plt.plot(range(1, len(train_values) + 1), train_values)
-    plt.plot(range(1, len(test_values) + 1), test_values)
+    plt.plot(range(1, len(train_values) + 1), train_values, marker="o")
+    plt.plot(range(1, len(test_values) + 1), test_values, marker="s")
     plt.title(f"model {metric}")
     plt.ylabel(metric)
     plt.xlabel("epoch")

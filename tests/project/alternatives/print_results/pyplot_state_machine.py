@@ -1,4 +1,4 @@
-"""The pyplot state machine on a new figure, 0-based epochs and Spanish labels as in the course.
+"""The pyplot state machine on a new figure, dotted markers and Spanish labels as in the course.
 
 plt.figure() makes the new figure current, so plt.plot and friends draw on it and nothing else.
 """
@@ -12,8 +12,9 @@ def print_results(train_values, test_values, *, metric="loss", path=None):
     """Figure with the training and test curves of `metric`; saved to `path` when given."""
     fig = plt.figure(figsize=(8, 5))
     name = _NAMES.get(metric, metric)
-    plt.plot(range(len(train_values)), train_values, "b", label=f"{name} entrenamiento")
-    plt.plot(range(len(test_values)), test_values, "r", label=f"{name} test")
+    epochs = range(1, len(train_values) + 1)
+    plt.plot(epochs, train_values, "b.-", label=f"{name} entrenamiento")
+    plt.plot(epochs, test_values, "r.-", label=f"{name} test")
     plt.suptitle("Entrenamiento y test")
     plt.xlabel("Época", fontsize=14)
     plt.ylabel(name, fontsize=14)

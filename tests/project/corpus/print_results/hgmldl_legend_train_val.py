@@ -2,7 +2,7 @@
 no title. Adapted: own figure, ylabel(metric), returned, no show."""
 
 # The first message a learner reads names this (English run); None: a correct way that must pass.
-EXPECT = 'The figure has no title'
+EXPECT = 'must count the epochs from 1'
 
 import matplotlib.pyplot as plt
 

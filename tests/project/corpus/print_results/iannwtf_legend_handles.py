@@ -2,7 +2,7 @@
 Adapted: two curves, a title, ylabel(metric), the figure returned instead of plt.show()."""
 
 # The first message a learner reads names this (English run); None: a correct way that must pass.
-EXPECT = None
+EXPECT = 'must count the epochs from 1'
 
 import matplotlib.pyplot as plt
 

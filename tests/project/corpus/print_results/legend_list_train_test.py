@@ -2,7 +2,7 @@
 plt.legend(['train', 'test'], loc='upper left'). Adapted: own figure, title, ylabel(metric), return it, no show."""
 
 # The first message a learner reads names this (English run); None: a correct way that must pass.
-EXPECT = None
+EXPECT = 'must count the epochs from 1'
 
 import matplotlib.pyplot as plt
 

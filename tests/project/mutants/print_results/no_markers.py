@@ -1,0 +1,3 @@
+"""Draws plain lines without markers: a single epoch shows nothing."""
+
+EDITS = [('"b-o", label=', '"b-", label='), ('"r-o", label=', '"r-", label=')]
