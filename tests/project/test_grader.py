@@ -213,7 +213,7 @@ def test_the_reason_for_a_fault_is_written_in_the_feedback_language(lang, words)
     assert reason.startswith("test_beta_loops") and words in reason
 
 
-def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wins(tmp_path):
+def test_a_folder_is_searched_at_any_depth_the_shallowest_copy_wins_and_every_other_copy_is_recorded(tmp_path):
     from kata_dev.grader import submissions
 
     student = tmp_path / "ana"
@@ -229,9 +229,13 @@ def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wi
     (sub,), _ = submissions.discover(tmp_path, ["conv2d.py", "maxpool2d.py", "fully_connected.py"])
     assert sub.modules == {"conv2d.py": b"DEEP = True\n", "maxpool2d.py": b"SHALLOW = True\n",
                            "fully_connected.py": b"B = 1\n"}
-    # The release's own stubs (kata/pristine/) and a copy deeper down are no ambiguity; two at one depth are.
-    assert [n for n in sub.notes if "several copies" in n] == [
-        "ana: several copies of fully_connected.py at the same depth; graded cnn-kata/backup/fully_connected.py"]
+    # The release's own stubs (kata/pristine/) are no copy; a copy deeper down and one at the same depth are,
+    # recorded for the student's feedback and the report.
+    assert sub.copies == [
+        {"module": "maxpool2d.py", "graded": "cnn-kata/maxpool2d.py", "ignored": ["cnn-kata/exercises/maxpool2d.py"]},
+        {"module": "fully_connected.py", "graded": "cnn-kata/backup/fully_connected.py",
+         "ignored": ["cnn-kata/exercises/fully_connected.py"]}]
+    assert not any("conv2d" in n for n in sub.notes) and len([n for n in sub.notes if "several copies" in n]) == 2
 
 
 def test_an_earlier_run_is_refused_without_resume_or_force_and_force_grades_again(kata_root, tmp_path):
