@@ -75,6 +75,7 @@ def load(path, students: dict, steps, ungraded=frozenset()) -> list:
 
 def parse(text: str, where: str, students: dict, steps, ungraded=frozenset()) -> list:
     """See `load`; `where` names the file in the messages."""
+    text = text.lstrip("\ufeff")
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))

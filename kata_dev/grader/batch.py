@@ -137,7 +137,7 @@ def grade_class(submissions_dir, out_dir, *, jobs=1, resume=False, force=False, 
     subs, skipped = submissions.discover(submissions_dir, [s.filename for s in steps], own_digests(snap, root),
                                          exclude=[out_dir])
     kept = {} if partial else _others(target, {sub.student for sub in subs})
-    extra = ClassFiles() if partial else \
+    extra = ClassFiles(lang=lang) if partial else \
         _class_inputs(target, subs, kept, steps, roster, adjustments, assignment, lang, log)
     with tempfile.TemporaryDirectory(prefix="kata-snapshot-") as folder:
         snap_root = snap.write(Path(folder) / "root")

@@ -96,6 +96,7 @@ def load(path) -> Roster:
 
 def parse(text: str, where: str = "roster") -> Roster:
     """The roster in `text` (a CSV an LMS wrote)."""
+    text = text.lstrip("\ufeff")
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
