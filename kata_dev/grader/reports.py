@@ -143,11 +143,12 @@ def feedback_text(result: dict, lang=None, entry=None, title=None) -> str:
     adjusted = {a["target"] for a in (entry.adjustments if entry is not None else [])}
     for step in result["steps"]:
         points = entry.steps.get(step["id"]) if entry is not None and step["id"] in entry.steps else step["points"]
-        points = step["points"] if points is None else points
-        mark = "✓" if points == step["max_points"] and step["status"] == "passed" else "✗"
+        points = None if result.get("problem") and points is None else (step["points"] if points is None else points)
+        mark = "✓" if points == step["max_points"] and step["status"] == "passed" else "✗" if points is not None else "—"
         star = t(" (ajustado)", " (adjusted)", lang) if step["id"] in adjusted else ""
+        shown = "—" if points is None else number(points, lang)
         lines.append(f"| {mark} | {step.get('number', '')}{' · ' if step.get('number') else ''}{step['title']} "
-                     f"(`{step['module']}`) | {number(points, lang)} / {number(step['max_points'], lang)}{star} |")
+                     f"(`{step['module']}`) | {shown} / {number(step['max_points'], lang)}{star} |")
     lines.append("")
     if entry is not None and entry.adjustments:
         lines += _adjustment_lines(entry, lang)

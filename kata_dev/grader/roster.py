@@ -48,6 +48,7 @@ class Member:
     sis_user_id: str = ""
     sis_login_id: str = ""
     line: int = 0
+    student_id: str = ""            # the gradebook id when nothing is handed in (set by `parse`)
 
     @property
     def key(self) -> str:
@@ -118,7 +119,20 @@ def parse(text: str, where: str = "roster") -> Roster:
     if not roster.members:
         raise RosterError(f"{where}: no student in it; export the class list again with its students")
     _refuse_duplicates(roster)
+    _give_ids(roster)
     return roster
+
+
+def _give_ids(roster) -> None:
+    """Each member's gradebook id for a "not handed in" row: from the name and the LMS id, with a
+    suffix when two members would share one."""
+    from kata_dev.grader.submissions import slug
+
+    seen = {}
+    for member in roster.members:
+        base = f"{slug(member.name)}-{member.lms_id}" if member.lms_id else slug(member.name)
+        seen[base] = seen.get(base, 0) + 1
+        member.student_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
 def _cell(row, header, name) -> str:
@@ -231,6 +245,4 @@ def match(roster: Roster, students: list) -> dict:
 
 def member_id(member: Member) -> str:
     """The gradebook id of an enrolled student with nothing handed in."""
-    from kata_dev.grader.submissions import slug
-
-    return f"{slug(member.name)}-{member.lms_id}" if member.lms_id else slug(member.name)
+    return member.student_id

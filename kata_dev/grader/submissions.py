@@ -572,12 +572,24 @@ def _read_walk(sub, walk, reading, label) -> None:
             sub.notes.append(f"{label}: {where} is larger than {MAX_MODULE_BYTES} bytes: ignored")
         elif name not in sub.modules:
             sub.modules[name] = data
-            _note_copies(sub, name, _shown(label, where), [_shown(label, c[1]) for c in found[1:]],
-                         any(c[0] == depth for c in found[1:]))
+            others = [c for c in found[1:] if not _kata_own(c[2], reading.own)]
+            _note_copies(sub, name, _shown(label, where), [_shown(label, c[1]) for c in others],
+                         any(c[0] == depth for c in others))
         else:   # the same module in another entry of this student (two archives, a file beside a folder)
-            _note_copies(sub, name, None, [_shown(label, c[1]) for c in found], False)
+            others = [c for c in found if not _kata_own(c[2], reading.own)]
+            _note_copies(sub, name, None, [_shown(label, c[1]) for c in others], False)
     if sub.modules and sub.problem:
         sub.problem = ""
+
+
+def _kata_own(read, own: set) -> bool:
+    """Whether a file is one of the kata's own (a whole-kata hand-in carries `kata/commands/train.py`
+    beside `exercises/train.py`): no copy of the student's step."""
+    try:
+        data = read()
+    except (OSError, ValueError):
+        return False
+    return data is not None and hashlib.sha256(data).hexdigest() in own
 
 
 def _shown(label: str, where: str) -> str:

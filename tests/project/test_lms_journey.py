@@ -257,11 +257,13 @@ def test_the_feedback_is_bounded_worded_for_the_student_and_in_markdown_and_html
         assert (feedback / f"{path.stem}.html").is_file()
     luis = (feedback / "lopezluis-8765.md").read_text(encoding="utf-8")    # graded again: the adjustment stays
     assert "# Práctica 3: CNN · Luis López" in luis and "entrega fuera de plazo" in luis and "Entregado fuera de plazo" in luis
-    assert "Sin nota todavía" in (feedback / "rota-roto-9999.md").read_text(encoding="utf-8")
+    rota = (feedback / "rota-roto-9999.md").read_text(encoding="utf-8")
+    assert "Sin nota todavía" in rota and "| 0 /" not in rota
     maria = (feedback / "maria-nunez-5678.md").read_text(encoding="utf-8")   # graded again: all pass now
     assert "✗" not in maria
     jose = (feedback / "jose-perez-1234.md").read_text(encoding="utf-8")
     assert jose.count("✓") == len(manifest.steps(REPO))
+    assert "Varias copias" not in jose          # the release's kata/commands/train.py is the kata's, not a copy
     assert "<table>" in (feedback / "jose-perez-1234.html").read_text(encoding="utf-8")
 
 
