@@ -25,6 +25,7 @@ EDITS = [
             x = fully_connected(x, w, b)
     if drop_out:
         x = tf.nn.dropout(x, rate=dropout)
+    x = tf.reshape(x, [-1, weights[-1].shape[0]])
     return tf.matmul(x, weights[-1]) + biases[-1]
 """),
 ]

@@ -17,6 +17,7 @@ EDITS = [
 """, """    fig, ax = plt.subplots()
     ax.plot(range(1, len(train_values) + 1), train_values, label='train')
     ax.plot(range(1, len(test_values) + 1), test_values, label='test')
+    ax.set_title(f'Training and test: {metric}')
     ax.set_xlabel('epoch')
     ax.set_ylabel(metric)
     ax.legend()

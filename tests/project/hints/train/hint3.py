@@ -13,7 +13,4 @@ EDITS = [
         optimizer.apply_gradients(zip(grads, weights + biases))
         return loss, accuracy(generate_network(bx, weights, biases, layers), by)
 """),
-    ("""        test_loss, test_acc = evaluate(test_X, test_y, weights, biases, layers)
-""", """        test_loss, test_acc = evaluate(test_X, test_y, weights, biases)
-"""),
 ]
