@@ -161,7 +161,7 @@ def _class_inputs(out, subs, kept, steps, roster_path, adjustments_path, assignm
         extra.roster = rosters.parse(roster_text, str(roster_path))
     elif (out / ROSTER_FILE).is_file():
         extra.roster = rosters.load(out / ROSTER_FILE)
-    students, ungraded = _class_ids(subs, kept, extra.roster)
+    students, ungraded = _class_ids(subs, kept, extra.roster, [s.id for s in steps])
     adjustments_text = _read_text(adjustments_path) if adjustments_path else None
     if adjustments_path:
         extra.adjustments = adjusting.parse(adjustments_text, str(adjustments_path), students, steps, ungraded)
@@ -187,7 +187,7 @@ def _read_text(path) -> str:
         raise adjusting.AdjustmentError(f"{path}: not UTF-8 text; save it as CSV (UTF-8)") from None
 
 
-def _class_ids(subs, kept, roster) -> tuple:
+def _class_ids(subs, kept, roster, step_ids) -> tuple:
     """({student id: name} of everyone the gradebook will have a row for, {ids without a graded
     result}), known before grading: the hand-ins, the students kept in OUT, the roster's others."""
     step_free = [{"student_id": s.student, "name": s.name, "lms": s.lms,
@@ -196,7 +196,7 @@ def _class_ids(subs, kept, roster) -> tuple:
                    "lms_id": gradebook.lms_id(r)} for k, r in kept.items()]
     students = {s["student_id"]: s["name"] for s in step_free}
     ungraded = {s.student for s in subs if s.problem}
-    ungraded |= {k for k, r in kept.items() if r.get("problem")}
+    ungraded |= {k for k, r in kept.items() if r.get("problem") or not gradebook.complete(r, step_ids)}
     if roster is not None:
         matched = rosters.match(roster, step_free)
         for student, member in matched.items():

@@ -145,7 +145,7 @@ def build(results: list, steps, *, roster=None, adjustments=(), previous=None, t
 
 
 def _adjust(entry: Entry, mine: list, maxima: dict) -> None:
-    if not mine or entry.status in (INCOMPLETE,):
+    if not mine:
         return
     points, total, applied = adjusting.apply(entry.steps, maxima, mine)
     entry.steps, entry.score, entry.adjustments = points, total, applied
