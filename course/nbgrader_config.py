@@ -25,3 +25,12 @@ c.ClearSolutions.code_stub = {
     "python": 'raise NotImplementedError("not implemented yet: fill in this cell · aún sin implementar: completa esta celda")',
 }
 c.ClearSolutions.text_stub = "Escribe aquí tu respuesta · Write your answer here"
+
+# `nbgrader generate_feedback` renders the autograded notebooks, where autograde has put the hidden
+# tests back: kata_dev.nbgrader_feedback.HideHiddenTests takes their source (and any output line
+# quoting it, and tracebacks) out of the page each student receives.
+from kata_dev.nbgrader_feedback import HideHiddenTests  # noqa: E402
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

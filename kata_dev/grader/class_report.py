@@ -1,9 +1,11 @@
 """The class as a whole, for the instructor (`report/` in the output folder).
 
 * `report/index.md` and `report/index.html`: how many were graded, the score distribution, each
-  step's pass rate and its most common first failure, then per student the score, the faults, the
-  notes and what the submission carried or tried (tampering), and the pairs of unusually similar
-  submissions.
+  step's pass rate and its most common first failure, what needs the instructor (students the
+  exports leave blank and why, hand-ins not on the roster, adjustments, several copies of a step,
+  results graded with other tests), then per student the score, the faults, the notes and what the
+  submission carried or tried (tampering), and the pairs of unusually similar submissions. Scores
+  and grades are the gradebook's (`gradebook.Entry`): the same as grades.csv and the exports.
 * `report/scores.png` (the 0–10 grades as a histogram) and `report/steps.png` (pass rate per step).
 * `report/similarity.html`: copydetect's own report of the flagged pairs, the copied code
   highlighted side by side.
@@ -23,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from kata.files import atomic_path, write_atomic
-from kata_dev.grader.reports import OUT_OF, first_failure, grade_10, markdown_html, met_the_stub
+from kata_dev.grader.reports import OUT_OF, first_failure, markdown_html, met_the_stub
 
 SIMILARITY = 0.5            # share of one submission's own code found in another's
 MIN_OWN_CHARACTERS = 120    # below this, a submission has too little code of its own to compare
@@ -97,7 +99,7 @@ def _save(fig, path: Path) -> None:
     plt.close(fig)
 
 
-def score_chart(results: list, path: Path) -> None:
+def score_chart(grades: list, path: Path) -> None:
     """A histogram of the 0–10 grades, one bar per point."""
     import matplotlib
 
@@ -105,7 +107,7 @@ def score_chart(results: list, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    ax.hist([grade_10(r) for r in results], bins=[i for i in range(OUT_OF + 1)], color="#3a7bd5", edgecolor="white")
+    ax.hist(grades, bins=[i for i in range(OUT_OF + 1)], color="#3a7bd5", edgecolor="white")
     ax.set_xticks(range(OUT_OF + 1))
     ax.set_xlabel("nota sobre 10 · grade out of 10")
     ax.set_ylabel("estudiantes · students")
@@ -150,13 +152,17 @@ def step_rates(results: list, steps) -> list:
     return rates
 
 
-def summary(results: list) -> dict:
-    scores = [grade_10(r) for r in results]
-    return {"students": len(results), "mean": round(statistics.fmean(scores), 2) if scores else 0.0,
-            "median": round(statistics.median(scores), 2) if scores else 0.0,
-            "full": sum(r["score"] == r["max_score"] for r in results),
-            "zero": sum(r["score"] == 0 for r in results),
-            "unreadable": sum(bool(r.get("problem")) for r in results)}
+def summary(entries: list) -> dict:
+    """The class in numbers: students, how many without a grade and why, mean and median of the grades."""
+    grades = [e.grade_10 for e in entries if e.has_grade]
+    return {"students": len(entries), "mean": round(statistics.fmean(grades), 2) if grades else 0.0,
+            "median": round(statistics.median(grades), 2) if grades else 0.0,
+            "full": sum(e.has_grade and e.score == e.max_score for e in entries),
+            "zero": sum(e.has_grade and e.score == 0 for e in entries),
+            "unreadable": sum(e.status == "unreadable" for e in entries),
+            "not_handed_in": sum(e.status == "not handed in" for e in entries),
+            "incomplete": sum(e.status == "incomplete" for e in entries),
+            "graded": len(grades)}
 
 
 # --------------------------------------------------------------------------- the page
@@ -182,12 +188,16 @@ def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def report_markdown(results: list, rates: list, pairs: list, compared: int) -> str:
-    """The class report as Markdown (the HTML page is made from it)."""
-    s = summary(results)
+def report_markdown(entries: list, rates: list, pairs: list, compared: int, results=None, warnings=()) -> str:
+    """The class report as Markdown (the HTML page is made from it). `entries`: the gradebook;
+    `results`: {student id: stored result} for the faults, notes and attempts."""
+    results = results or {}
+    s = summary(entries)
     lines = ["# cnn_kata · informe de la clase · class report", "",
-             f"- Estudiantes · students: **{s['students']}** (sin leer · unreadable: {s['unreadable']})",
-             f"- Nota media · mean grade: **{s['mean']}** / {OUT_OF}; mediana · median: {s['median']}",
+             f"- Estudiantes · students: **{s['students']}** (sin leer · unreadable: {s['unreadable']}; "
+             f"sin entregar · not handed in: {s['not_handed_in']}; incompletos · incomplete: {s['incomplete']})",
+             f"- Con nota · with a grade: {s['graded']}; nota media · mean grade: **{s['mean']}** / {OUT_OF}; "
+             f"mediana · median: {s['median']}",
              f"- Todo bien · full marks: {s['full']}; cero · zero: {s['zero']}", "",
              "![distribución de notas · score distribution](scores.png)", "",
              "## Pasos · Steps", "", "![tasa de aprobados por paso · pass rate per step](steps.png)", "",
@@ -196,6 +206,7 @@ def report_markdown(results: list, rates: list, pairs: list, compared: int) -> s
     for r in rates:
         lines.append(f"| {r['number']} | `{r['id']}` {_cell(r['title'])} | {r['passed']} / {r['graded']} | "
                      f"{100 * r['rate']:.0f} | {_cell(r['common_failure'])} |")
+    lines += _to_settle(entries, results, warnings)
     lines += ["", "## Parecidos · Similar submissions", ""]
     if pairs:
         lines += [f"{len(pairs)} pareja(s) con al menos un {100 * SIMILARITY:.0f} % de código propio en común "
@@ -206,33 +217,68 @@ def report_markdown(results: list, rates: list, pairs: list, compared: int) -> s
     else:
         lines.append(f"Ninguna pareja entre {compared} entregas comparadas · no pair among {compared} "
                      f"submissions compared.")
-    left_out = s["students"] - s["unreadable"] - compared
+    handed = sum(e.status in ("graded", "unreadable") for e in entries)
+    left_out = handed - s["unreadable"] - compared
     if left_out > 0:
         lines.append(f"{left_out} entrega(s) no se compararon: tienen menos de {MIN_OWN_CHARACTERS} caracteres de "
                      f"código propio (lo que no está en el esqueleto ni en la solución de referencia) · "
                      f"{left_out} submission(s) left out: under {MIN_OWN_CHARACTERS} characters of code of "
                      f"their own (not in the stubs or the reference solution).")
-    common = common_attempts(results)
+    common = common_attempts(list(results.values()))
     lines += ["", "## Estudiantes · Students", "",
-              "| id | nombre · name | puntos · points | /10 | fallos graves · faults | notas · notes |",
-              "|---|---|---|---|---|---|"]
-    for r in sorted(results, key=lambda r: r["student_id"]):
+              "| id | nombre · name | grupo · section | puntos · points | /10 | fallos graves · faults | notas · notes |",
+              "|---|---|---|---|---|---|---|"]
+    for e in sorted(entries, key=lambda e: e.student_id):
+        r = results.get(e.student_id, {})
         faults = "; ".join(f"{f['kind']} in {f['step']}" for f in r.get("faults", []))
-        notes = [*(["⚠ " + r["problem"]] if r.get("problem") else []), *(["late"] if r.get("late") else []),
-                 *r.get("notes", [])]
+        notes = [*(["⚠ " + e.problem] if e.problem else []), *([e.status] if e.status != "graded" else []),
+                 *(["late"] if e.late else []), *(["not on the roster"] if e.on_roster is False else []),
+                 *[f"adjusted {a['target']} {a['change']}: {a['reason'][:80]}" for a in e.adjustments],
+                 *e.notes, *r.get("notes", [])]
         attempts = r.get("attempts", {})
         if attempts.get("files"):
             notes.append("carried: " + ", ".join(attempts["files"][:5]))
         tried = [a for a in attempts.get("stopped", []) if _shape(a) not in common]
         if tried:
             notes.append("tried: " + "; ".join(a[:160] for a in tried[:3]))
-        lines.append(f"| {r['student_id']} | {_cell(r.get('name', ''))} | {r['score']:g} / {r['max_score']:g} | "
-                     f"{grade_10(r):g} | {_cell(faults)} | {_cell(' · '.join(notes))} |")
+        points = f"{e.score:g} / {e.max_score:g}" if e.has_grade else f"— / {e.max_score:g}"
+        ten = f"{e.grade_10:g}" if e.has_grade else "—"
+        lines.append(f"| {e.student_id} | {_cell(e.name)} | {_cell(e.section)} | {points} | {ten} | {_cell(faults)} "
+                     f"| {_cell(' · '.join(notes))} |")
     if common:
         lines += ["", f"*Sin listar · not listed: {len(common)} intento(s) que hacen casi todas las entregas (las "
                   f"propias bibliotecas) · attempt(s) nearly every submission makes (the libraries' own), e.g. "
                   f"`{sorted(common)[0][:100]}`; todos están en results/ · all are in results/.*"]
     return "\n".join(lines) + "\n"
+
+
+def _to_settle(entries: list, results: dict, warnings) -> list:
+    """What the instructor should look at before signing the gradebook."""
+    lines = []
+    blank = [e for e in entries if not e.has_grade]
+    if blank:
+        lines += ["", "### Sin nota · No grade (blank in grades.csv and the exports, never 0)", ""]
+        lines += [f"- {e.student_id} ({_cell(e.name)}): {e.status}"
+                  f"{' — ' + _cell(e.problem or '; '.join(e.notes)) if e.problem or e.notes else ''}" for e in blank]
+    adjusted = [e for e in entries if e.adjustments]
+    if adjusted:
+        lines += ["", "### Ajustes a mano · Adjusted by hand (adjustments.csv)", ""]
+        for e in adjusted:
+            for a in e.adjustments:
+                before = "—" if a["before"] is None else f"{a['before']:g}"
+                lines.append(f"- {e.student_id}: {a['target']} {a['change']} ({before} → {a['after']:g}) — "
+                             f"{_cell(a['reason'])}")
+    copies = [(e, c) for e in entries for c in results.get(e.student_id, {}).get("copies", [])]
+    if copies:
+        lines += ["", "### Varias copias de un paso · Several copies of a step (named in the feedback too)", ""]
+        lines += [f"- {e.student_id}: {c['module']}: graded {_cell(c.get('graded') or 'another entry')}, not "
+                  f"{_cell(', '.join(c.get('ignored', [])))}" for e, c in copies]
+    stale = [e for e in entries if e.has_grade and e.notes]
+    if stale or warnings:
+        lines += ["", "### Avisos · Warnings", ""]
+        lines += [f"- {_cell(w)}" for w in warnings]
+        lines += [f"- {e.student_id}: {_cell('; '.join(e.notes))}" for e in stale]
+    return ["", "## Para revisar · To settle before signing", *lines] if lines else []
 
 
 def _remembered(folder: Path, code: dict, students: set) -> dict:
@@ -249,22 +295,24 @@ def _remembered(folder: Path, code: dict, students: set) -> dict:
     return known
 
 
-def write(out_dir, results: list, steps, code: dict, shared: set) -> dict:
-    """Write the whole report; returns its numbers (summary, rates, pairs) for the caller."""
+def write(out_dir, entries: list, results: dict, steps, code: dict, shared: set, warnings=()) -> dict:
+    """Write the whole report; returns its numbers (summary, rates, pairs) for the caller. `entries`:
+    the gradebook; `results`: {student id: complete stored result}; `code`: this run's step modules."""
     folder = Path(out_dir) / REPORT_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    rates = step_rates(results, steps)
+    graded = [results[e.student_id] for e in entries if e.student_id in results and e.status == "graded"]
+    rates = step_rates(graded, steps)
     own = {k: own_code(v, shared) for k, v in code.items()}
-    own = _remembered(folder, own, {r["student_id"] for r in results})
+    own = _remembered(folder, own, {e.student_id for e in entries if e.status in ("graded", "unreadable")})
     own = {k: v for k, v in own.items() if len(v) >= MIN_OWN_CHARACTERS}
     pairs, html = similar_pairs(own)
     if html:
         write_atomic(folder / "similarity.html", html)
     else:
         (folder / "similarity.html").unlink(missing_ok=True)
-    score_chart(results, folder / "scores.png")
+    score_chart([e.grade_10 for e in entries if e.has_grade], folder / "scores.png")
     step_chart(rates, folder / "steps.png")
-    text = report_markdown(results, rates, pairs, len(own))
+    text = report_markdown(entries, rates, pairs, len(own), results, warnings)
     write_atomic(folder / "index.md", text)
     write_atomic(folder / "index.html", markdown_html(text, "cnn_kata · class report", "es"))
-    return {"summary": summary(results), "rates": rates, "pairs": pairs}
+    return {"summary": summary(entries), "rates": rates, "pairs": pairs}

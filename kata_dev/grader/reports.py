@@ -2,9 +2,12 @@
 the class gradebook grades.csv.
 
 Every file is written whole through a temporary file and a rename. The feedback is what a student
-receives: the summary first (score, a 0–10 grade, each step ✓/✗ with its title), then only what
-failed, one message per step, in the class's language; no tracebacks, no grader paths, no notes
-meant for the instructor (those live in results/ and the class report).
+receives: the summary first (score, a 0–10 grade, each step ✓/✗ with its title), the instructor's
+adjustments with their reasons, then only what failed, one message per step, in the class's
+language; no tracebacks, no grader paths, no notes meant for the instructor (those live in
+results/ and the class report). Its score and grade are the gradebook's (`gradebook.Entry`), so
+the feedback, grades.csv and the exports say the same of every student. A partial run's feedback
+(`--steps`) says it is partial and gives no grade.
 """
 
 import csv
@@ -66,19 +69,35 @@ def grade_10(result: dict) -> float:
 
 
 GRADEBOOK_COLUMNS = ("assignment", "student_id", "name", "lms", "late")
+LATER_COLUMNS = ("status", "section", "graded_score", "adjustment", "graded_at", "modified_at")
 
 
-def csv_text(results: list, step_ids: list) -> str:
-    """grades.csv: one row per student, sorted by id: who, the points of each step, the score,
-    the maximum, the 0–10 grade and why a submission could not be read (if so)."""
+def _maybe(value) -> str:
+    return "" if value is None else _num(value)
+
+
+def _signed(value: float) -> str:
+    return ("+" if value >= 0 else "-") + _num(abs(value))
+
+
+def csv_text(entries: list, step_ids: list) -> str:
+    """grades.csv: one row per gradebook entry, sorted by id: who, the points of each step, the
+    score, the maximum, the 0–10 grade, why a submission could not be read (if so); then the status
+    (graded, unreadable, not handed in, incomplete), the roster's section, the tests' own score, what
+    the adjustments changed, and when. A student without a grade has blank points, never 0."""
     sink = io.StringIO()
     writer = csv.writer(sink, lineterminator="\n")
-    writer.writerow([*GRADEBOOK_COLUMNS, *step_ids, "score", "max_score", "grade_10", "problem"])
-    for r in sorted(results, key=lambda r: r["student_id"]):
-        points = {s["id"]: s["points"] for s in r["steps"]}
-        writer.writerow([r["assignment"], r["student_id"], r.get("name", r["student_id"]), r.get("lms", "folder"),
-                         "yes" if r.get("late") else "no", *(_num(points.get(i, 0)) for i in step_ids),
-                         _num(r["score"]), _num(r["max_score"]), _num(grade_10(r)), r.get("problem", "")])
+    writer.writerow([*GRADEBOOK_COLUMNS, *step_ids, "score", "max_score", "grade_10", "problem", *LATER_COLUMNS])
+    for e in sorted(entries, key=lambda e: e.student_id):
+        change = ""
+        if e.adjustments and e.score is not None:
+            change = _signed(e.score - (e.graded_score or 0)) if e.graded_score is not None else f"= {_num(e.score)}"
+        problem = e.problem or ("not handed in" if e.status == "not handed in" else "") or \
+            ("; ".join(e.notes) if e.status != "graded" else "")
+        writer.writerow([ASSIGNMENT, e.student_id, e.name, e.lms, "yes" if e.late else "no",
+                         *(_maybe(e.steps.get(i)) for i in step_ids), _maybe(e.score), _num(e.max_score),
+                         _maybe(e.grade_10), problem, e.status, e.section, _maybe(e.graded_score), change,
+                         e.graded_at, e.modified_at])
     return sink.getvalue()
 
 
@@ -110,33 +129,41 @@ def met_the_stub(failure) -> bool:
     return failure is not None and STUB_TAG in (failure["message"] or "")
 
 
-def feedback_text(result: dict, lang=None) -> str:
-    """The Markdown a student receives (see the module's docstring)."""
+def feedback_text(result: dict, lang=None, entry=None, title=None) -> str:
+    """The Markdown a student receives (see the module's docstring). `entry`: the student's gradebook
+    entry (adjusted points, the roster's name); without one, the result's own points. `title`: the
+    assignment's name (default: the kata's)."""
     lang = language(lang)
-    score, top = number(result["score"], lang), number(result["max_score"], lang)
-    name = result.get("name") or result["student_id"]
-    lines = [f"# {result['assignment']} · {name}", "",
-             t(f"**Nota: {score} / {top} puntos · {number(grade_10(result), lang)} sobre 10**",
-               f"**Score: {score} / {top} points · {number(grade_10(result), lang)} out of 10**", lang), ""]
+    name = (entry.name if entry is not None else None) or result.get("name") or result["student_id"]
+    lines = [f"# {title or result['assignment']} · {name}", ""]
+    lines += _score_lines(result, entry, lang)
     lines += _warnings(result, lang)
     lines += [t("| | paso | puntos |", "| | step | points |", lang), "|---|---|---|"]
     tests_of = {s["id"]: [x for x in result["tests"] if x["step"] == s["id"]] for s in result["steps"]}
+    adjusted = {a["target"] for a in (entry.adjustments if entry is not None else [])}
     for step in result["steps"]:
-        mark = "✓" if step["points"] == step["max_points"] and step["status"] == "passed" else "✗"
+        points = entry.steps.get(step["id"]) if entry is not None and step["id"] in entry.steps else step["points"]
+        points = None if result.get("problem") and points is None else (step["points"] if points is None else points)
+        mark = "✓" if points == step["max_points"] and step["status"] == "passed" else "✗" if points is not None else "—"
+        star = t(" (ajustado)", " (adjusted)", lang) if step["id"] in adjusted else ""
+        shown = "—" if points is None else number(points, lang)
         lines.append(f"| {mark} | {step.get('number', '')}{' · ' if step.get('number') else ''}{step['title']} "
-                     f"(`{step['module']}`) | {number(step['points'], lang)} / {number(step['max_points'], lang)} |")
+                     f"(`{step['module']}`) | {shown} / {number(step['max_points'], lang)}{star} |")
     lines.append("")
+    if entry is not None and entry.adjustments:
+        lines += _adjustment_lines(entry, lang)
+    lines += _copies_lines(result, lang)
     failing = [s for s in result["steps"] if s["status"] != "passed"]
     absent = [s for s in failing if s["status"] == "missing"]
     unstarted = [s for s in failing if s not in absent and met_the_stub(first_failure(tests_of[s["id"]]))]
-    if absent:
+    if absent and not result.get("problem"):
         files = ", ".join(f"`{s['module']}`" for s in absent)
         lines += [t(f"**No entregado:** {files}.", f"**Not handed in:** {files}.", lang), ""]
     if unstarted:
         files = ", ".join(f"`{s['module']}`" for s in unstarted)
         lines += [t(f"**Sin empezar** (el esqueleto tal cual): {files}.",
                     f"**Not started** (the stub as it was): {files}.", lang), ""]
-    if absent or unstarted:
+    if (absent and not result.get("problem")) or unstarted:
         lines += [t("Cada paso se corrige con la referencia de los anteriores, así que cada uno cuenta por sí solo.",
                     "Each step is graded with the reference of the earlier ones, so each counts on its own.", lang), ""]
     detailed = [s for s in failing if s not in absent and s not in unstarted]
@@ -151,6 +178,68 @@ def feedback_text(result: dict, lang=None) -> str:
                    "*A step earns its points only when all of its tests pass; `kata check STEP` runs the "
                    "public ones on your computer.*", lang))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _score_lines(result: dict, entry, lang) -> list:
+    """The grade line: the gradebook's score and 0–10 grade, none for a partial run or a hand-in
+    without a grade, and what the tests gave when the instructor adjusted it."""
+    if result.get("partial"):
+        graded = ", ".join(s["id"] for s in result["steps"])
+        return [t(f"**Corrección parcial: solo {graded}. No es tu nota**; la nota sale de la corrección de "
+                  f"todos los pasos.",
+                  f"**Partial grading: {graded} only. This is not your grade**; the grade comes from grading "
+                  f"every step.", lang), ""]
+    score = entry.score if entry is not None else result["score"]
+    top = entry.max_score if entry is not None else result["max_score"]
+    if score is None:
+        return [t("**Sin nota todavía.**", "**No grade yet.**", lang), ""]
+    ten = round(OUT_OF * score / top, 2) if top else 0.0
+    lines = [t(f"**Nota: {number(score, lang)} / {number(top, lang)} puntos · {number(ten, lang)} sobre 10**",
+               f"**Score: {number(score, lang)} / {number(top, lang)} points · {number(ten, lang)} out of 10**",
+               lang), ""]
+    if entry is not None and entry.adjustments and entry.graded_score is not None:
+        lines += [t(f"Los tests dieron {number(entry.graded_score, lang)} puntos; tu profesor ajustó la nota (abajo).",
+                    f"The tests gave {number(entry.graded_score, lang)} points; your instructor adjusted the grade "
+                    f"(below).", lang), ""]
+    return lines
+
+
+def _adjustment_lines(entry, lang) -> list:
+    """The instructor's hand changes, each with its reason."""
+    lines = [t("## Ajustes de tu profesor", "## Your instructor's adjustments", lang), ""]
+    for change in entry.adjustments:
+        what = t("nota total", "total", lang) if change["target"] == "total" else f"`{change['target']}`"
+        before = "—" if change["before"] is None else number(change["before"], lang)
+        reason = _plain(change["reason"], 300)
+        lines.append(f"- {what}: {before} → {number(change['after'], lang)} — {reason}")
+    return [*lines, ""]
+
+
+def _plain(text: str, limit: int) -> str:
+    """Text written by someone else, safe inside the feedback's Markdown: one line, no markup, bounded."""
+    text = " ".join(str(text).split())
+    text = re.sub(r"[`*_<>\[\]|#\\]", "", text)
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _copies_lines(result: dict, lang) -> list:
+    """The step modules the hand-in carried more than once, and which copy was graded."""
+    lines = []
+    for copy in result.get("copies", []):
+        graded = _plain(copy.get("graded") or "", 120)
+        others = ", ".join(f"`{_plain(o, 120)}`" for o in copy.get("ignored", []))
+        module = _plain(copy["module"], 60)
+        if graded:
+            lines.append(t(f"**Varias copias de `{module}`:** se corrigió `{graded}`, no {others} (se corrige la copia "
+                           f"menos profunda). Entrega una sola copia de cada fichero.",
+                           f"**Several copies of `{module}`:** `{graded}` was graded, not {others} (the shallowest "
+                           f"copy is the one graded). Hand in one copy of each file.", lang))
+        else:
+            lines.append(t(f"**Varias copias de `{module}`** en tu entrega: no se corrigió {others}. Entrega una sola "
+                           f"copia de cada fichero.",
+                           f"**Several copies of `{module}`** in your hand-in: {others} was not graded. Hand in one "
+                           f"copy of each file.", lang))
+    return [*lines, ""] if lines else []
 
 
 def _warnings(result: dict, lang) -> list:
@@ -215,8 +304,9 @@ def markdown_html(markdown: str, title: str, lang=None) -> str:
     return _HTML_PAGE.format(lang=language(lang), title=escape(title), body=body)
 
 
-def feedback_html(result: dict, lang=None) -> str:
-    return markdown_html(feedback_text(result, lang), f"{result['assignment']} · {result.get('name') or result['student_id']}", lang)
+def feedback_html(result: dict, lang=None, entry=None, title=None) -> str:
+    name = (entry.name if entry is not None else None) or result.get("name") or result["student_id"]
+    return markdown_html(feedback_text(result, lang, entry, title), f"{title or result['assignment']} · {name}", lang)
 
 
 # --------------------------------------------------------------------------- the output folder
@@ -254,6 +344,14 @@ class OutFolder:
     def write(self, rel: str, text: str) -> None:
         write_atomic(self.path / rel, text)
         self.written[rel] = (text, hashlib.sha256(text.encode()).hexdigest())
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        """A binary file (the feedback zip), written whole; not watched for tampering (it is written
+        once, after grading)."""
+        from kata.files import atomic_path
+
+        with atomic_path(self.path / rel) as tmp:
+            tmp.write_bytes(data)
 
     def remove(self, rel: str) -> None:
         """Remove a file this run would otherwise leave (and forget it)."""

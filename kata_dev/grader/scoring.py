@@ -5,7 +5,6 @@ too (one test cell per step carries the step's points there): a skipped test is 
 a step with a skipped test earns nothing, and the graders give the same marks.
 """
 
-from types import SimpleNamespace
 
 from kata.judging import verdict
 

@@ -19,10 +19,20 @@ depth and entries; `.venv`, `.git`, `node_modules`, `__pycache__` and the like a
 counting; only regular files are read (a FIFO, a device or a symbolic link never is); archives are
 never extracted. A submission that cannot be read is still one row, with the reason: nothing is
 dropped. Files beyond the manifest that are not the kata's own (a `conftest.py` of the student's,
-tests, `.pth` files…) are listed for the instructor.
+tests, `.pth` files…) are listed for the instructor. When a submission holds more than one copy of
+a step module, the one graded and the others are recorded (`copies`), for the student's feedback
+and the class report.
+
+What is not a student: the debris of operating systems and tools at the top of SUBMISSIONS
+(`__pycache__`, `__MACOSX`, `.DS_Store`, `Thumbs.db`, `desktop.ini`, Office's `~$` lock files, any
+dot-file) and the grader's own output folder when it lies inside SUBMISSIONS; each is named in the
+lines `discover` returns. A folder (or zip) that holds the entries of several LMS hand-ins is the
+download itself, one level too high: discovery stops and names the folder to pass instead.
+SUBMISSIONS may also be the LMS's "download all" `.zip` itself, read in place like a folder.
 """
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -47,6 +57,9 @@ SKIPPED_DIRS = {".venv", "venv", "env", ".env", ".git", ".hg", ".svn", "node_mod
                 "runs", "data", ".idea", ".vscode", "__MACOSX"}
 ARCHIVES = (".zip", ".tar.gz", ".tgz", ".tar")
 SUSPICIOUS = ("conftest.py", "pytest.ini", "tox.ini", "sitecustomize.py", "usercustomize.py", "setup.cfg")
+DEBRIS = {"__pycache__", "__MACOSX", "Thumbs.db", "thumbs.db", "desktop.ini", "Desktop.ini", ".DS_Store"}
+OUTPUT_MARKERS = ("grades.csv", "gradebook.json")   # with a results/ folder: an output folder of kata dev grade
+MAX_COPIES_SHOWN = 3
 MODULE_MAGIC = re.compile(r"\A\s*%%kata_module[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n")
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")    # a name already safe as an id is kept
@@ -71,6 +84,7 @@ class Submission:
     notes: list = field(default_factory=list)
     extra_files: list = field(default_factory=list)
     problem: str = ""               # why it could not be read at all ("" when it could)
+    copies: list = field(default_factory=list)   # [{module, graded, ignored: [...]}] when a module came twice
 
     def fingerprint(self) -> str:
         """sha256 over the modules the grader uses; a changed submission is graded again."""
@@ -118,26 +132,35 @@ def _stem(name: str) -> str:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(folder, filenames, own_files=None) -> tuple:
+def discover(folder, filenames, own_files=None, exclude=()) -> tuple:
     """(submissions sorted by student id, lines about entries that are not submissions).
 
-    `filenames`: the step modules wanted; `own_files`: sha256 digests of the kata's own files (a
-    whole-kata hand-in carries them, and they are not worth a note). Whatever goes wrong reading one
-    student's entries (a broken, truncated or encrypted archive, a malformed notebook, one that takes
-    too long) is that student's note and, when nothing could be read, their row's problem: the class
-    goes on.
+    `folder`: the submissions folder, or the LMS's "download all" .zip itself; `filenames`: the step
+    modules wanted; `own_files`: sha256 digests of the kata's own files (a whole-kata hand-in carries
+    them, and they are not worth a note); `exclude`: folders that are never a student (the grader's
+    output folder). Whatever goes wrong reading one student's entries (a broken, truncated or
+    encrypted archive, a malformed notebook, one that takes too long) is that student's note and,
+    when nothing could be read, their row's problem: the class goes on. A folder that holds several
+    students' LMS entries stops discovery (SubmissionError naming the folder to pass instead).
     """
     folder = Path(folder)
+    if folder.is_file() and folder.name.lower().endswith(".zip"):
+        return _discover_zip(folder, filenames, own_files)
     if not folder.is_dir():
         raise SubmissionError(f"{folder}: no such folder; pass the folder holding one sub-folder, archive or "
-                              f"set of LMS files per student")
+                              f"set of LMS files per student (or the LMS's download .zip itself)")
     wanted = set(filenames)
     own = set(own_files or ())
-    found = {}
-    budgets = {}
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
+    excluded = {Path(e).resolve() for e in exclude}
+    found, budgets, ignored = {}, {}, []
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    for entry in entries:
+        why = _not_a_student(entry, excluded)
+        if why:
+            if why != "hidden":
+                ignored.append(f"{entry.name}: {why}")
             continue
+        _refuse_a_whole_download(entry, folder)
         student, name, lms, late, own_name = identify(entry.name)
         sub = found.get(student)
         if sub is None:
@@ -150,7 +173,153 @@ def discover(folder, filenames, own_files=None) -> tuple:
             sub.notes.append(f"{entry.name} cannot be read ({type(err).__name__}: {str(err)[:200]})")
             _no_problem_if_modules(sub, f"{entry.name} cannot be read ({type(err).__name__})")
     _dedupe_ids(found)
-    return sorted(found.values(), key=lambda s: s.student), []
+    return sorted(found.values(), key=lambda s: s.student), ignored
+
+
+def _not_a_student(entry: Path, excluded: set) -> str:
+    """Why a top-level entry is no student's ("hidden" for dot-files, said to no one), or ""."""
+    if entry.name.startswith("."):
+        return "hidden"
+    if entry.name in DEBRIS or entry.name.startswith("~$"):
+        return "left by the operating system or a tool, not a hand-in"
+    try:
+        if entry.resolve() in excluded:
+            return "the grader's own output folder"
+        if entry.is_dir() and not entry.is_symlink() and (entry / "results").is_dir() and \
+                any((entry / marker).is_file() for marker in OUTPUT_MARKERS):
+            return "an output folder of kata dev grade (grades.csv, results/), not a hand-in"
+    except OSError:
+        return ""
+    return ""
+
+
+def lms_entry(name: str) -> bool:
+    """Whether an entry's name is one an LMS gives a hand-in (Moodle's or Canvas's)."""
+    return bool(_MOODLE.match(name) or _CANVAS.match(name))
+
+
+def _refuse_a_whole_download(entry: Path, folder: Path) -> None:
+    """A folder that is not itself an LMS entry but holds the LMS entries of several students is the
+    download, one level too high: grading it as one student would be wrong. Stop and say what to pass."""
+    if lms_entry(entry.name) or not entry.is_dir() or entry.is_symlink():
+        return
+    try:
+        names = [child.name for child in os.scandir(entry)]
+    except OSError:
+        return
+    _refuse_if_many(names, entry, f"grade that folder itself: kata dev grade '{entry}' OUT (not '{folder}')")
+
+
+def _refuse_if_many(names, where, fix) -> None:
+    """SubmissionError when `names` (the entries inside `where`) are the LMS entries of several students."""
+    ids = {identify(name)[0] for name in names if lms_entry(name)}
+    if len(ids) >= 2:
+        shown = ", ".join(sorted(n for n in names if lms_entry(n))[:3])
+        raise SubmissionError(f"{where} holds the hand-ins of {len(ids)} students ({shown}, …): it is the LMS's "
+                              f"download, not one student's hand-in; {fix}")
+
+
+# --------------------------------------------------------------------------- the LMS's zip itself
+
+
+def _discover_zip(path: Path, filenames, own_files) -> tuple:
+    """SUBMISSIONS given as the LMS's "download all" zip: each top-level name in it (a folder, a
+    flat file, a student's own archive) is an entry, read in place as a folder's would be."""
+    wanted, own = set(filenames), set(own_files or ())
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = archive.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError) as err:
+        raise SubmissionError(f"{path}: not a readable zip ({type(err).__name__}: {err}); download it again from "
+                              f"the LMS, or unpack it and pass the folder") from None
+    groups, ignored = {}, []
+    for info in infos:
+        member = _safe_member(info.filename)
+        if member is None or not member.parts:
+            ignored.append(f"{info.filename[:80]!r} in {path.name}: not a safe path, not read")
+            continue
+        groups.setdefault(member.parts[0], []).append((member, info))
+    top = list(groups)
+    if not any(lms_entry(name) for name in top) and len(top) == 1 and \
+            any(len(m.parts) > 1 for m, _ in groups[top[0]]):
+        # One folder wrapping the whole download: look one level down.
+        inner = {}
+        for member, info in groups[top[0]]:
+            if len(member.parts) > 1:
+                inner.setdefault(member.parts[1], []).append((PurePosixPath(*member.parts[1:]), info))
+        groups = inner
+    found, budgets = {}, {}
+    with archive:
+        for name in sorted(groups):
+            members = groups[name]
+            if name.startswith(".") or name in DEBRIS or name.startswith("~$"):
+                if not name.startswith("."):
+                    ignored.append(f"{name}: left by the operating system or a tool, not a hand-in")
+                continue
+            folder_like = any(len(m.parts) > 1 or info.is_dir() for m, info in members)
+            if folder_like and not lms_entry(name):
+                _refuse_if_many({m.parts[1] for m, _ in members if len(m.parts) > 1}, f"{path} → {name}/",
+                                f"unpack {path.name} and grade the folder {name} itself")
+            student, display, lms, late, own_name = identify(name)
+            sub = found.get(student)
+            if sub is None:
+                sub = found[student] = Submission(student, display, Path(name), lms, late)
+                budgets[student] = Budget()
+            sub.late = sub.late or late
+            reading = Reading(wanted, own, budgets[student])
+            try:
+                _read_zip_group(sub, archive, name, members, folder_like, own_name, reading)
+            except Exception as err:  # noqa: BLE001 — as for a folder's entries: this hand-in's, not the class's
+                sub.notes.append(f"{name} cannot be read ({type(err).__name__}: {str(err)[:200]})")
+                _no_problem_if_modules(sub, f"{name} cannot be read ({type(err).__name__})")
+    _dedupe_ids(found)
+    return sorted(found.values(), key=lambda s: s.student), ignored
+
+
+def _read_zip_group(sub, archive, name, members, folder_like, own_name, reading) -> None:
+    """One entry of the LMS's zip: a folder of members, or one member (a flat file or an archive)."""
+    if not folder_like:
+        (member, info), = members[:1]
+        data = _read_zip_member(archive, info, reading.budget, MAX_ARCHIVE_BYTES)
+        if data is None:
+            raise ValueError(f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB")
+        if name.lower().endswith(ARCHIVES):
+            _read_walk(sub, _walk_archive(data, reading, name), reading, name)
+        else:
+            file_name = own_name or name
+            _read_walk(sub, iter([(PurePosixPath(file_name), lambda: data)]), reading, name)
+        return
+    inside, nested = [], []
+    for member, info in members:
+        relative = PurePosixPath(*member.parts[1:]) if len(member.parts) > 1 else None
+        if relative is None or info.is_dir():
+            continue
+        if len(relative.parts) == 1 and relative.name.lower().endswith(ARCHIVES):
+            nested.append((relative, info))
+        else:
+            inside.append((relative, info))
+    _read_walk(sub, _zip_group_members(archive, inside, reading), reading, name)
+    for relative, info in nested:        # Moodle's "in folders" download: the student's own archive inside
+        data = _read_zip_member(archive, info, reading.budget, MAX_ARCHIVE_BYTES)
+        label = f"{name}/{relative}"
+        if data is None:
+            sub.notes.append(f"{label} is larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
+            _no_problem_if_modules(sub, f"{label} is too large")
+            continue
+        _read_walk(sub, _walk_archive(data, reading, relative.name), reading, label)
+
+
+def _zip_group_members(archive, members, reading):
+    """The members of one folder entry of the LMS's zip, as a walk (see `_zip_members`)."""
+    for relative, info in members:
+        reading.budget.entry()
+        if SKIPPED_DIRS.intersection(relative.parts[:-1]) or len(relative.parts) > MAX_DEPTH:
+            continue
+        if (info.external_attr >> 16) & 0o170000 == 0o120000:
+            yield relative, None
+        elif reading.interesting(relative):
+            data = _read_zip_member(archive, info, reading.budget)
+            yield relative, (lambda data=data: data)
 
 
 @dataclass
@@ -290,23 +459,26 @@ def _safe_member(name: str):
     return member
 
 
-def _walk_archive(path: Path, reading):
-    """An archive, read once from start to end: only the members worth reading are decompressed,
-    each bounded, so a 2,000-file archive costs one pass and a zip bomb costs nothing. An error
-    (truncated, corrupt, encrypted, too slow) ends the walk with a ("broken", why) item, after every
-    member read before it."""
-    if path.stat().st_size > MAX_ARCHIVE_BYTES:
-        yield PurePosixPath(path.name), ("broken", f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
+def _walk_archive(source, reading, name=None):
+    """An archive (a path, or its bytes when it came inside another archive), read once from start to
+    end: only the members worth reading are decompressed, each bounded, so a 2,000-file archive costs
+    one pass and a zip bomb costs nothing. An error (truncated, corrupt, encrypted, too slow) ends the
+    walk with a ("broken", why) item, after every member read before it."""
+    name = name or Path(source).name
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    if size > MAX_ARCHIVE_BYTES:
+        yield PurePosixPath(name), ("broken", f"larger than {MAX_ARCHIVE_BYTES // 1_000_000} MB: not opened")
         return
-    walk = _zip_members(path, reading) if path.name.lower().endswith(".zip") else _tar_members(path, reading)
+    opened = io.BytesIO(source) if isinstance(source, bytes) else source
+    walk = _zip_members(opened, reading) if name.lower().endswith(".zip") else _tar_members(opened, reading)
     try:
         yield from walk
     except Exception as err:  # noqa: BLE001 — whatever the archive libraries raise, the archive is broken
-        yield PurePosixPath(path.name), ("broken", f"{type(err).__name__}: {str(err)[:160]}")
+        yield PurePosixPath(name), ("broken", f"{type(err).__name__}: {str(err)[:160]}")
 
 
-def _zip_members(path: Path, reading):
-    with zipfile.ZipFile(path) as archive:
+def _zip_members(source, reading):
+    with zipfile.ZipFile(source) as archive:
         for info in archive.infolist():
             reading.budget.entry()
             member = _safe_member(info.filename)
@@ -332,8 +504,9 @@ def _read_zip_member(archive, info, budget, limit=MAX_NOTEBOOK_BYTES):
     return None if len(data) > limit else _spent(budget, data)
 
 
-def _tar_members(path: Path, reading):
-    with tarfile.open(path, "r|*") as archive:      # a stream: one pass, members in order
+def _tar_members(source, reading):
+    stream = {"fileobj": source} if isinstance(source, io.BytesIO) else {"name": source}
+    with tarfile.open(mode="r|*", **stream) as archive:      # a stream: one pass, members in order
         for info in archive:
             reading.budget.entry()
             member = _safe_member(info.name)
@@ -399,16 +572,54 @@ def _read_walk(sub, walk, reading, label) -> None:
             sub.notes.append(f"{label}: {where} is larger than {MAX_MODULE_BYTES} bytes: ignored")
         elif name not in sub.modules:
             sub.modules[name] = data
-            others = {c[1] for c in found[1:] if c[0] == depth}
-            if others:
-                sub.notes.append(f"{label}: several copies of {name} at the same depth; graded {where}")
+            others = [c for c in found[1:] if not _kata_own(c[2], reading.own)]
+            _note_copies(sub, name, _shown(label, where), [_shown(label, c[1]) for c in others],
+                         any(c[0] == depth for c in others))
+        else:   # the same module in another entry of this student (two archives, a file beside a folder)
+            others = [c for c in found if not _kata_own(c[2], reading.own)]
+            _note_copies(sub, name, None, [_shown(label, c[1]) for c in others], False)
     if sub.modules and sub.problem:
         sub.problem = ""
+
+
+def _kata_own(read, own: set) -> bool:
+    """Whether a file is one of the kata's own (a whole-kata hand-in carries `kata/commands/train.py`
+    beside `exercises/train.py`): no copy of the student's step."""
+    try:
+        data = read()
+    except (OSError, ValueError):
+        return False
+    return data is not None and hashlib.sha256(data).hexdigest() in own
+
+
+def _shown(label: str, where: str) -> str:
+    """Where a file is inside the hand-in, as the student knows it (the entry's own name when it is
+    an LMS's flat file, which names one file)."""
+    return where if label != where and not label.endswith(f"_{where}") else Path(where).name
+
+
+def _note_copies(sub, name, graded, ignored, same_depth) -> None:
+    """Record that `name` came more than once: the copy graded and the ones not (for the feedback
+    and the report), and a note for the instructor."""
+    if not ignored:
+        return
+    copy = next((c for c in sub.copies if c["module"] == name), None)
+    if copy is None:
+        copy = {"module": name, "graded": graded or "", "ignored": []}
+        sub.copies.append(copy)
+    copy["graded"] = copy["graded"] or graded or ""
+    copy["ignored"] = [*copy["ignored"], *ignored][:MAX_COPIES_SHOWN]
+    why = "at the same depth: the first by name is graded" if same_depth else "the shallowest copy is graded"
+    graded_text = copy["graded"] or "the one in another entry"
+    sub.notes.append(f"several copies of {name}: graded {graded_text}, not "
+                     f"{', '.join(ignored[:MAX_COPIES_SHOWN])} ({why})")
 
 
 def _suspicious(member: PurePosixPath) -> bool:
     """A file worth telling the instructor about when it is not the kata's own copy: pytest's and
     Python's start-up files, `.pth` files, and any other Python module (tests included)."""
+    if member.name.startswith("._"):      # macOS's AppleDouble companions of copied files
+        return False
     return member.name in SUSPICIOUS or member.suffix in (".py", ".pth")
 
 

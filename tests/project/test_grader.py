@@ -21,6 +21,12 @@ from support.tiny_kata import (HOSTILE, OUTPUT_MB, SOLUTIONS, add_student, beta_
 REPO = Path(__file__).resolve().parents[2]
 
 
+def without_times(path: Path) -> dict:
+    """grades.csv's rows less the columns that say when (two runs grade at different moments)."""
+    return {k: {c: v for c, v in row.items() if c not in ("graded_at", "modified_at")}
+            for k, row in read_csv(path).items()}
+
+
 @pytest.fixture(scope="module")
 def kata_root(tmp_path_factory) -> Path:
     return make_kata(tmp_path_factory.mktemp("kata"))
@@ -131,7 +137,8 @@ def test_the_gradebook_has_who_the_points_of_each_step_the_score_and_a_0_to_10_g
     out = graded_class["out"]
     header = (out / "grades.csv").read_text().splitlines()[0].split(",")
     assert header == ["assignment", "student_id", "name", "lms", "late", "alpha", "beta", "gamma", "score",
-                      "max_score", "grade_10", "problem"]
+                      "max_score", "grade_10", "problem", "status", "section", "graded_score", "adjustment",
+                      "graded_at", "modified_at"]
     row = read_csv(out / "grades.csv")["looper"]
     assert (row["score"], row["max_score"], row["grade_10"]) == ("4", "6", "6.67")
 
@@ -164,7 +171,7 @@ def test_killing_the_grader_and_resuming_gives_the_same_grades_as_a_clean_run(ka
     log, _ = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, log.decode()
     assert b"resumed 1 already graded: a_honest" in log
-    assert (killed_out / "grades.csv").read_text() == (tmp_path / "clean" / "grades.csv").read_text()
+    assert without_times(killed_out / "grades.csv") == without_times(tmp_path / "clean" / "grades.csv")
 
 
 def test_resume_regrades_a_submission_that_changed_since(kata_root, tmp_path):
@@ -213,7 +220,7 @@ def test_the_reason_for_a_fault_is_written_in_the_feedback_language(lang, words)
     assert reason.startswith("test_beta_loops") and words in reason
 
 
-def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wins(tmp_path):
+def test_a_folder_is_searched_at_any_depth_the_shallowest_copy_wins_and_every_other_copy_is_recorded(tmp_path):
     from kata_dev.grader import submissions
 
     student = tmp_path / "ana"
@@ -229,9 +236,13 @@ def test_a_folder_is_searched_at_any_depth_like_a_zip_and_the_shallowest_copy_wi
     (sub,), _ = submissions.discover(tmp_path, ["conv2d.py", "maxpool2d.py", "fully_connected.py"])
     assert sub.modules == {"conv2d.py": b"DEEP = True\n", "maxpool2d.py": b"SHALLOW = True\n",
                            "fully_connected.py": b"B = 1\n"}
-    # The release's own stubs (kata/pristine/) and a copy deeper down are no ambiguity; two at one depth are.
-    assert [n for n in sub.notes if "several copies" in n] == [
-        "ana: several copies of fully_connected.py at the same depth; graded cnn-kata/backup/fully_connected.py"]
+    # The release's own stubs (kata/pristine/) are no copy; a copy deeper down and one at the same depth are,
+    # recorded for the student's feedback and the report.
+    assert sub.copies == [
+        {"module": "maxpool2d.py", "graded": "cnn-kata/maxpool2d.py", "ignored": ["cnn-kata/exercises/maxpool2d.py"]},
+        {"module": "fully_connected.py", "graded": "cnn-kata/backup/fully_connected.py",
+         "ignored": ["cnn-kata/exercises/fully_connected.py"]}]
+    assert not any("conv2d" in n for n in sub.notes) and len([n for n in sub.notes if "several copies" in n]) == 2
 
 
 def test_an_earlier_run_is_refused_without_resume_or_force_and_force_grades_again(kata_root, tmp_path):
@@ -293,3 +304,26 @@ def test_the_feedback_shows_only_the_first_failure_per_step_without_paths_or_tra
     assert "triple(2) gave 5 at beta.py" in text
     html = reports.feedback_html(result, "en")
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html and 'lang="en"' in html
+
+
+def test_resume_with_steps_on_a_graded_class_leaves_its_gradebook_and_exports_as_they_were(kata_root, tmp_path):
+    """The run the issue met: `--resume --steps beta` on an OUT holding the whole class turned a 4/6
+    student into 2/2 = 10/10 in grades.csv and the Moodle worksheet. Now it writes OUT/partial/beta."""
+    from support.trees import tree_digest
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    add_student(subs, "Ana Gil_101_assignsubmission_file_")
+    add_student(subs, "Bea Ruiz_102_assignsubmission_file_", gamma="def negate(x):\n    return x\n")
+    full = run_cli(subs, out, kata_root)
+    full.communicate(timeout=300)
+    assert full.returncode == 0
+    before = tree_digest(out)
+    for extra in (("--resume",), ("--force",)):
+        partial = run_cli(subs, out, kata_root, *extra, "--steps", "beta")
+        log, _ = partial.communicate(timeout=300)
+        assert partial.returncode == 0, log.decode()
+        assert b"a partial run: no grades, no exports" in log
+        assert {k: v for k, v in tree_digest(out).items() if not k.startswith("partial/")} == before
+    assert read_csv(out / "grades.csv")["bea-ruiz-102"]["score"] == "3"
+    steps = read_csv(out / "partial" / "beta" / "steps.csv")
+    assert {k: r["beta"] for k, r in steps.items()} == {"ana-gil-101": "2", "bea-ruiz-102": "2"}

@@ -137,8 +137,57 @@ def test_nbgrader_grades_solved_stub_and_one_wrong_step_submissions(tmp_path):
     assert {float(r["max_score"]) for r in rows.values()} == {total}
 
     nbgrader(course, "generate_feedback", ASSIGNMENT)
+    secret = hidden_test_lines(release)
+    assert len(secret) > 20
     for student in ("ana", "bruno", "carla"):
         html = (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
         assert student in html or "Score" in html
+        shown = page_text(html)
+        quoted = sorted(line for line in secret if line in shown)
+        assert quoted == [], f"{student}'s feedback shows the hidden tests: {quoted[:5]}"
+        assert "tests ocultos del profesor" in shown
     carla = (course / "feedback" / "carla" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert "maxpool2d" in carla and "AssertionError" in carla
+
+
+def hidden_test_lines(release: dict) -> set:
+    """The lines of tests/hidden/ that a student never sees: long enough to be telling, and in no cell
+    of the notebook students receive."""
+    public = "\n".join("".join(c["source"]) for c in release["cells"])
+    lines = {line.strip() for path in (REPO / "tests" / "hidden").glob("test_*.py")
+             for line in path.read_text(encoding="utf-8").splitlines()}
+    return {line for line in lines if len(line) >= 16 and line not in public}
+
+
+def page_text(html: str) -> str:
+    """An HTML page's text as a reader sees it: no tags (syntax highlighting splits code in spans)."""
+    import html as markup
+
+    return markup.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+SECRET = "def test_secret_padding(load_step):\n    assert load_step('conv2d').conv2d(x, w, b).shape == (1, 4, 4, 2)\n"
+
+
+def test_the_feedback_preprocessor_leaves_no_line_of_a_hidden_test_in_a_cell_or_its_outputs():
+    from nbformat.v4 import new_code_cell, new_output
+
+    from kata_dev.nbgrader_feedback import PLACEHOLDER, HideHiddenTests
+
+    quote = "'" * 3
+    cell = new_code_cell(f"check_step('conv2d')\n### BEGIN HIDDEN TESTS\ncheck_hidden('conv2d', r{quote}{SECRET}{quote})\n"
+                         f"### END HIDDEN TESTS")
+    cell.outputs = [new_output("stream", name="stdout", text="✓ conv2d: 9 de 9 tests pasan\n"),
+                    new_output("error", ename="AssertionError", evalue="✗ conv2d: test_secret_padding falla",
+                               traceback=[f"----> 3 check_hidden('conv2d', r{quote}def test_secret_padding(load_step):",
+                                          "    assert load_step('conv2d').conv2d(x, w, b).shape == (1, 4, 4, 2)"]),
+                    new_output("stream", name="stderr", text="E  assert load_step('conv2d').conv2d(x, w, b).shape == "
+                                                              "(1, 4, 4, 2)\nsee above\n")]
+    assert HideHiddenTests().enabled          # nbconvert skips a preprocessor that is not
+    cleaned, _ = HideHiddenTests().preprocess_cell(cell, {}, 0)
+    everything = cleaned.source + str(cleaned.outputs)
+    assert "load_step('conv2d').conv2d(x, w, b)" not in everything and "def test_secret_padding" not in everything
+    assert cleaned.source == f"check_step('conv2d')\n{PLACEHOLDER}"
+    assert cleaned.outputs[1]["traceback"] == ["AssertionError: ✗ conv2d: test_secret_padding falla"]
+    assert cleaned.outputs[0]["text"] == "✓ conv2d: 9 de 9 tests pasan\n"
+    assert cleaned.outputs[2]["text"] == "see above\n"
