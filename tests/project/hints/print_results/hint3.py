@@ -15,8 +15,8 @@ EDITS = [
         fig.savefig(path, dpi=100)
     return fig
 """, """    fig, ax = plt.subplots()
-    ax.plot(range(1, len(train_values) + 1), train_values, label='train')
-    ax.plot(range(1, len(test_values) + 1), test_values, label='test')
+    ax.plot(range(1, len(train_values) + 1), train_values, marker='o', label='train')
+    ax.plot(range(1, len(test_values) + 1), test_values, marker='o', label='test')
     ax.set_title(f'Training and test: {metric}')
     ax.set_xlabel('epoch')
     ax.set_ylabel(metric)
