@@ -172,8 +172,27 @@ def discover(folder, filenames, own_files=None, exclude=()) -> tuple:
         except Exception as err:  # noqa: BLE001 — any failure to read a hand-in is that hand-in's, never the class's
             sub.notes.append(f"{entry.name} cannot be read ({type(err).__name__}: {str(err)[:200]})")
             _no_problem_if_modules(sub, f"{entry.name} cannot be read ({type(err).__name__})")
+    _mark_late_from_handin_index(folder, found)
     _dedupe_ids(found)
     return sorted(found.values(), key=lambda s: s.student), ignored
+
+
+HANDIN_INDEX = ".handins.json"      # the class server's hand-in service beside its latest/ folders
+
+
+def _mark_late_from_handin_index(folder: Path, found: dict) -> None:
+    """The class server's hand-ins say who handed in after the deadline in their index: plain data,
+    read for the `late` mark only (a malformed index is ignored, with a note for no one)."""
+    index = folder / HANDIN_INDEX
+    try:
+        if not index.is_file() or index.is_symlink() or index.stat().st_size > 4_000_000:
+            return
+        students = json.loads(index.read_text(encoding="utf-8")).get("students", {})
+    except (OSError, ValueError, AttributeError):
+        return
+    for student, record in students.items() if isinstance(students, dict) else ():
+        if isinstance(record, dict) and record.get("late") is True and student in found:
+            found[student].late = True
 
 
 def _not_a_student(entry: Path, excluded: set) -> str:

@@ -327,3 +327,17 @@ def test_resume_with_steps_on_a_graded_class_leaves_its_gradebook_and_exports_as
     assert read_csv(out / "grades.csv")["bea-ruiz-102"]["score"] == "3"
     steps = read_csv(out / "partial" / "beta" / "steps.csv")
     assert {k: r["beta"] for k, r in steps.items()} == {"ana-gil-101": "2", "bea-ruiz-102": "2"}
+
+
+def test_the_class_servers_hand_in_index_marks_the_late_students(tmp_path):
+    import json
+
+    from kata_dev.grader import submissions
+
+    for student in ("ana", "bea"):
+        (tmp_path / student / "exercises").mkdir(parents=True)
+        (tmp_path / student / "exercises" / "alpha.py").write_text(SOLUTIONS["alpha.py"])
+    (tmp_path / ".handins.json").write_text(json.dumps(
+        {"deadline": "2026-12-01T23:59:00+00:00", "students": {"ana": {"late": False}, "bea": {"late": True}}}))
+    found, _ = submissions.discover(tmp_path, ["alpha.py"])
+    assert {sub.student: sub.late for sub in found} == {"ana": False, "bea": True}
