@@ -1,9 +1,11 @@
-"""What the kata's own tests share: one hostile class of the tiny kata, graded once per session by
-the real `kata dev grade` (test_grader.py and test_red_team.py read its outputs)."""
+"""What the kata's own tests share, once per session: one hostile class of the tiny kata graded by
+the real `kata dev grade` (test_grader.py and test_red_team.py read its outputs), and a Docker
+engine with the base image (the container test and the class server's)."""
 
 import os
 import shutil
 import site
+import time
 import zipfile
 from pathlib import Path
 
@@ -71,3 +73,26 @@ def graded_class(tmp_path_factory):
            "before": before, "outputs": outputs}
     unnest(deep)
     shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def docker_engine(tmp_path_factory, request):
+    """A running Docker engine (started here, as root, where none runs) with the Debian base image
+    (pulled, or made from Debian's packages where Docker Hub is out of reach): the compose command."""
+    from support.containers import ROOT, DockerUnavailable, Engine, compose_command, run, say
+
+    started = Engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log")
+    begin = time.monotonic()
+    try:
+        started.start()
+        compose = compose_command()
+    except DockerUnavailable as missing:
+        pytest.skip(str(missing))
+    try:
+        ready = time.monotonic()
+        run([ROOT / "docker" / "base-image"], timeout=900)
+        say(request, f"docker: engine {'started' if started.process else 'running'} in {ready - begin:.0f} s "
+                     f"({started.storage_driver()}, {' '.join(compose)}); base image in {time.monotonic() - ready:.0f} s")
+        yield compose
+    finally:
+        started.stop()

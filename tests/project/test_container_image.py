@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from support.containers import (ROOT, say, DockerUnavailable, Engine, Workbench, compose_command, copy_working_tree,
-                               fill_wheelhouse, legacy_build_env, locked_versions, run, wait_for)
+from support.containers import (ROOT, Workbench, copy_working_tree, fill_wheelhouse, legacy_build_env, locked_versions, run,
+                                say, wait_for)
 from support.lab import execute_cell, free_port, get, page_config
 from support.browser import CHROMIUM
 from support.browser import chromium as open_notebook_in_chromium
@@ -44,23 +44,8 @@ NOT_IMPLEMENTED = "not implemented yet"   # the stub's message, with KATA_LANG=e
 # --- the engine, the base image and the workbenches -----------------------------------------------
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory, request):
-    started = Engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log")
-    begin = time.monotonic()
-    try:
-        started.start()
-        compose = compose_command()
-    except DockerUnavailable as missing:
-        pytest.skip(str(missing))
-    try:
-        ready = time.monotonic()
-        # Pulls debian:bookworm-slim, or makes it from Debian's packages when Docker Hub is out of reach.
-        run([ROOT / "docker" / "base-image"], timeout=900)
-        say(request, f"container: engine {'started' if started.process else 'running'} in {ready - begin:.0f} s "
-                     f"({started.storage_driver()}, {' '.join(compose)}); base image in {time.monotonic() - ready:.0f} s")
-        yield compose
-    finally:
-        started.stop()
+def engine(docker_engine):
+    return docker_engine
 
 
 def make_release(out: Path) -> Path:

@@ -14,14 +14,7 @@ def student_copy(dest: Path) -> Path:
     from kata import manifest
     from kata.stubs import PRISTINE_DIR, stub_text
 
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".kata", "*.bak-*", ".pytest_cache")
-    for rel in LEARNER_PARTS:
-        source, target = ROOT / rel, dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=ignore)
-        else:
-            shutil.copy2(source, target)
+    _copy(LEARNER_PARTS, dest)
     (dest / PRISTINE_DIR).mkdir(parents=True, exist_ok=True)
     for step in manifest.steps(ROOT):
         (dest / PRISTINE_DIR / step.filename).write_text(stub_text(step, ROOT), encoding="utf-8")
@@ -40,8 +33,13 @@ COPIED = ("kata", "kata_dev", "course", "solutions", "exercises", "tests/steps",
 
 def copy_repository(dest: Path) -> Path:
     """Copy the parts of the repository the CLI needs into `dest` (no .git, no caches)."""
+    return _copy(COPIED, dest)
+
+
+def _copy(parts, dest: Path) -> Path:
+    """The repository's `parts` (folders and files) into `dest`, without caches or backups."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".kata", "*.bak-*", ".pytest_cache")
-    for rel in COPIED:
+    for rel in parts:
         source, target = ROOT / rel, dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():

@@ -20,11 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from support.containers import (ROOT, DockerUnavailable, Engine, compose_command, copy_working_tree,
-                               fill_wheelhouse, run, wait_for)
+from support.containers import copy_working_tree, fill_wheelhouse, run, say, wait_for
 from support.hub import (INSTRUCTOR, Browser, ClassServer, HubApi, LmsUser, Platform, docker, memory_used,
                          resident, unique_sub)
-from support.containers import say
 from support.lab import free_port
 
 MEM_LIMIT = "2G"
@@ -33,18 +31,8 @@ DEADLINE = "2099-06-30T23:59+02:00"
 
 
 @pytest.fixture(scope="session")
-def hub_engine(tmp_path_factory):
-    started = Engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log")
-    try:
-        started.start()
-        compose = compose_command()
-    except DockerUnavailable as missing:
-        pytest.skip(str(missing))
-    try:
-        run([ROOT / "docker" / "base-image"], timeout=900)
-        yield compose
-    finally:
-        started.stop()
+def hub_engine(docker_engine):
+    return docker_engine
 
 
 def _build(folder: Path, hub: ClassServer) -> None:
