@@ -109,6 +109,7 @@ class WarmJudge:
             os.environ["KATA_LANG"] = lang
         if self.reset:
             _reset_judge_state()
+        _forget_other_suites(self.root)
         plugin.CANCEL.clear()
         output = io.StringIO()
         self.checking.set()
@@ -253,3 +254,16 @@ def _reset_judge_state() -> None:
         sys.modules["keras"].backend.clear_session()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+def _forget_other_suites(root) -> None:
+    """Drop test modules another tree's suites left in this process (a kernel, or a session that ran
+    some other copy of the kata): pytest imports a suite under its file's name (`test_conv2d`), and
+    one already imported from elsewhere would stop this tree's from being collected."""
+    import sys
+
+    here = Path(root).resolve()
+    for name, module in list(sys.modules.items()):
+        source = getattr(module, "__file__", None)
+        if name.rpartition(".")[2].startswith("test_") and source and not Path(source).resolve().is_relative_to(here):
+            del sys.modules[name]

@@ -34,8 +34,9 @@ def test_a_stub_of_a_step_it_uses_is_named_first(copy, monkeypatch, step_id, use
         (copy / "exercises" / steps[name].filename).write_text(solved(steps[name].filename), encoding="utf-8")
     stub = (copy / "kata" / "pristine" / steps[used].filename).read_text(encoding="utf-8")
     (copy / "exercises" / steps[used].filename).write_text(stub, encoding="utf-8")
-    first = check(copy, monkeypatch, step_id).splitlines()[0]
-    assert first.startswith(f"✗ {step_id}: ") and f"{used} (exercises/{steps[used].filename})" in first, first
+    output = check(copy, monkeypatch, step_id)
+    first = output.splitlines()[0]
+    assert first.startswith(f"✗ {step_id}: ") and f"{used} (exercises/{steps[used].filename})" in first, output
 
 
 def test_a_failing_step_it_uses_is_named_in_spanish_as_the_issue_asks(copy, monkeypatch):
@@ -43,5 +44,6 @@ def test_a_failing_step_it_uses_is_named_in_spanish_as_the_issue_asks(copy, monk
         (copy / "exercises" / name).write_text(solved(name), encoding="utf-8")
     (copy / "exercises" / "maxpool2d.py").write_text(solved("maxpool2d.py").replace("max_pool2d", "avg_pool2d"),
                                                    encoding="utf-8")
-    first = check(copy, monkeypatch, "generate_network", "es").splitlines()[0]
-    assert first == "✗ generate_network: falla maxpool2d (exercises/maxpool2d.py), que este paso usa: arréglalo antes."
+    output = check(copy, monkeypatch, "generate_network", "es")
+    assert output.splitlines()[0] == ("✗ generate_network: falla maxpool2d (exercises/maxpool2d.py), "
+                                      "que este paso usa: arréglalo antes."), output

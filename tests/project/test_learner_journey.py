@@ -8,13 +8,12 @@ no solutions/, as a student release: each step runs on the learner's own earlier
 """
 
 import re
-import shutil
 import subprocess
 import sys
 
 from kata import manifest
 
-from support.copies import ROOT, child_env, copy_repository
+from support.copies import ROOT, child_env, student_copy
 
 PROCESS_TIMEOUT_S = 600   # only a guard against a hung child, never a measure
 # Words that would mean an English sentence leaked into a Spanish learner's screen.
@@ -68,8 +67,7 @@ def spanish_only(text: str) -> None:
 
 
 def test_steps_one_to_six_each_first_mistake_is_named_in_spanish_and_each_fix_leads_on(tmp_path):
-    classroom = copy_repository(tmp_path / "kata")
-    shutil.rmtree(classroom / "solutions")    # as in a student release: tests use the learner's earlier steps
+    classroom = student_copy(tmp_path / "kata")    # no solutions/: tests use the learner's earlier steps
     first = kata(classroom)
     assert first.returncode == 0, first.stderr
     assert "exercises/data.py" in first.stdout, first.stdout
