@@ -4,18 +4,27 @@
 token, prints the URL and replaces this process with JupyterLab (so signals, and `docker stop`,
 reach the server directly). The token travels in the `JUPYTER_TOKEN` environment variable, never
 on the command line, where `ps` would show it to every user of the machine.
+
+The learner's workbench: JupyterLab in the kata's language (the Spanish language pack, set as the
+default through an overrides file of our own), without nbgrader's instructor tools (kata/jupyter/,
+first on JUPYTER_CONFIG_PATH), and Jupyter's own log in `.kata/lab.log` unless `--verbose`.
 """
 
 import ipaddress
 import os
 import secrets
+import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kata.i18n import t
+from kata.i18n import language, t
 
 JUPYTER_CONFIG = Path(__file__).resolve().parent / "jupyter"
+# JupyterLab's default settings per kata language (overrides.json): Spanish picks the es_ES pack.
+LAB_SETTINGS = {"es": JUPYTER_CONFIG / "lab-settings" / "es"}
+LOG_FILE = Path(".kata") / "lab.log"
+CONTAINER_MARKS = ("/.dockerenv", "/run/.containerenv")
 
 DEFAULT_IP = "127.0.0.1"
 DEFAULT_PORT = 8888
@@ -38,6 +47,8 @@ class LabSettings:
     token_generated: bool = False
     open_browser: bool = True
     allow_root: bool = False
+    verbose: bool = False
+    lang: str = "es"
 
     @property
     def url(self) -> str:
@@ -62,8 +73,13 @@ def is_loopback(ip: str) -> bool:
         return False
 
 
+def in_container() -> bool:
+    """True inside Docker or Podman, where running as root harms nobody else's files."""
+    return any(Path(mark).exists() for mark in CONTAINER_MARKS) or bool(os.environ.get("container"))
+
+
 def settings(root, ip=DEFAULT_IP, port=DEFAULT_PORT, open_browser=True, allow_root=False,
-             environ=None) -> LabSettings:
+             environ=None, verbose=False, lang=None) -> LabSettings:
     """Check the request and pick the token: `JUPYTER_TOKEN` if set, else a random one.
 
     Listening beyond this machine (e.g. `--ip 0.0.0.0` in a container) needs a token chosen on
@@ -90,7 +106,39 @@ def settings(root, ip=DEFAULT_IP, port=DEFAULT_PORT, open_browser=True, allow_ro
     generated = not token
     return LabSettings(root=Path(root).resolve(), ip=ip, port=port,
                        token=token or secrets.token_hex(24), token_generated=generated,
-                       open_browser=open_browser, allow_root=allow_root)
+                       open_browser=open_browser, allow_root=allow_root, verbose=verbose, lang=language(lang))
+
+
+def preflight(s: LabSettings, euid=None, container=None) -> LabSettings:
+    """What Jupyter would refuse only after thirty lines of its log, said in one line first: root
+    outside a container without --allow-root (inside one it runs), a port already in use."""
+    euid = os.geteuid() if euid is None and hasattr(os, "geteuid") else euid
+    if euid == 0 and not s.allow_root:
+        if not (in_container() if container is None else container):
+            raise LabError(t(
+                "no se ejecuta como root: ábrelo con tu usuario normal, sin sudo (o, en un contenedor o una "
+                "máquina de CI donde todo es root, con kata lab --allow-root)",
+                "it does not run as root: start it as your normal user, without sudo (or, in a container or a "
+                "CI machine where everything is root, with kata lab --allow-root)"))
+        s = replace(s, allow_root=True)
+    if not port_is_free(s.ip, s.port):
+        raise LabError(t(f"el puerto {s.port} ya está en uso (¿otro kata lab abierto?): ciérralo, o usa "
+                         f"--port {s.port + 1}",
+                         f"port {s.port} is already in use (another kata lab open?): close it, or use "
+                         f"--port {s.port + 1}"))
+    return s
+
+
+def port_is_free(ip: str, port: int) -> bool:
+    """Whether JupyterLab could listen on (ip, port) now (it would fail there, in its hidden log)."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as Jupyter's own server does
+        try:
+            probe.bind((ip if not is_wildcard(ip) else "", port))
+        except OSError:
+            return False
+    return True
 
 
 def lab_command(s: LabSettings) -> list:
@@ -105,7 +153,16 @@ def lab_command(s: LabSettings) -> list:
         f"--ServerApp.allow_root={s.allow_root}",
         "--LabApp.news_url=None",  # works offline, no announcement pop-ups in class
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        *language_args(s.lang),
+        # With its log hidden, Ctrl-C must stop the server at once: no confirmation asked where nobody sees it.
+        *([] if s.verbose else ["--ServerApp.answer_yes=True"]),
     ]
+
+
+def language_args(lang: str) -> list:
+    """JupyterLab's own command-line settings for a kata in `lang` (empty for English, its default)."""
+    folder = LAB_SETTINGS.get(lang)
+    return [f"--LabApp.app_settings_dir={folder}"] if folder else []
 
 
 def lab_environment(s: LabSettings, environ=None) -> dict:
@@ -127,11 +184,33 @@ def banner(s: LabSettings) -> str:
     if s.token_generated:
         lines.append(t(f"(token generado para esta sesión; fija uno con {TOKEN_ENV}=…)",
                        f"(token generated for this session; set your own with {TOKEN_ENV}=…)"))
+    if not s.verbose:
+        lines.append(t(f"El registro de Jupyter va a {LOG_FILE} (kata lab --verbose lo muestra aquí). "
+                       "Ctrl-C lo cierra.",
+                       f"Jupyter's log goes to {LOG_FILE} (kata lab --verbose shows it here). Ctrl-C stops it."))
     return "\n".join(lines)
 
 
 def run(s: LabSettings) -> None:
-    """Print the URL and become JupyterLab (never returns)."""
+    """Print the URL and become JupyterLab (never returns). Its log goes to .kata/lab.log unless
+    verbose, or where that file cannot be written (a read-only folder: then to the terminal)."""
+    log = None if s.verbose else _open_log(s.root)
+    if log is None and not s.verbose:
+        s = replace(s, verbose=True)
     print(banner(s), flush=True)
+    if log is not None:
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        os.close(log)
     command = lab_command(s)
     os.execve(command[0], command, lab_environment(s))
+
+
+def _open_log(root: Path):
+    """A file descriptor on root/.kata/lab.log, emptied; None where it cannot be written."""
+    path = root / LOG_FILE
+    try:
+        path.parent.mkdir(exist_ok=True)
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError:
+        return None

@@ -68,10 +68,16 @@ def course(c, s: Settings) -> None:
     c.Spawner.default_url = LANDING
     # As `kata lab`: no news pop-up, no update check (the students' network has no internet).
     c.Spawner.args = ["--LabApp.news_url=None",
-                      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+                      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                      *lab_language_args(s.language)]
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 120
     c.Spawner.server_token_scopes = list(SERVER_TOKEN_SCOPES)
+
+
+def lab_language_args(language: str) -> list:
+    """As `kata lab` (kata.lab.language_args): a Spanish class gets JupyterLab in Spanish by default."""
+    return [f"--LabApp.app_settings_dir={KATA_JUPYTER_CONFIG}/lab-settings/es"] if language == "es" else []
 
 
 def student_environment(s: Settings) -> dict:

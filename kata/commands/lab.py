@@ -26,6 +26,9 @@ def register(sub):
     p.add_argument("--allow-root", action="store_true", help=t(
         "deja que JupyterLab se ejecute como root (máquinas de CI; la imagen Docker usa un usuario normal)",
         "let JupyterLab run as root (CI machines; the Docker image runs as a normal user)"))
+    p.add_argument("--verbose", action="store_true", help=t(
+        "muestra aquí el registro de Jupyter (si no, va a .kata/lab.log)",
+        "show Jupyter's log here (otherwise it goes to .kata/lab.log)"))
     add_lang(p)
     p.set_defaults(func=run_lab)
 
@@ -35,8 +38,9 @@ def run_lab(args) -> int:
 
     apply_lang(args)
     try:
-        chosen = lab.settings(find_root(), ip=args.ip, port=args.port, open_browser=not args.no_browser,
-                               allow_root=args.allow_root)
+        chosen = lab.preflight(lab.settings(find_root(), ip=args.ip, port=args.port,
+                                            open_browser=not args.no_browser, allow_root=args.allow_root,
+                                            verbose=args.verbose))
     except lab.LabError as err:
         print(f"kata lab: {err}", file=sys.stderr)
         return 2

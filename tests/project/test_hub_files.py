@@ -124,6 +124,15 @@ def test_each_student_gets_the_kata_image_with_limits_a_volume_and_the_students_
     assert c.Spawner.default_url == "/lab/tree/notebooks/01_tensorflow.ipynb"
 
 
+def test_a_spanish_class_gets_the_same_spanish_lab_settings_as_kata_lab_and_an_english_one_none():
+    from kata import lab
+
+    spanish = [a for a in _configured().Spawner.args if a.startswith("--LabApp.app_settings_dir=")]
+    in_image = lab.language_args("es")[0].replace(str(ROOT), "/opt/kata")   # the image holds the kata at /opt/kata
+    assert spanish == [in_image]
+    assert not [a for a in _configured(HUB_LANG="en").Spawner.args if "app_settings_dir" in a]
+
+
 def test_the_culler_is_a_hub_service_with_only_the_scopes_it_needs():
     c = _configured(HUB_CULL_TIMEOUT="900", HUB_CULL_EVERY="60")
     [service] = [s for s in c.JupyterHub.services if s["name"] == "idle-culler"]

@@ -42,9 +42,11 @@ def test_the_api_answers_200_with_the_token_and_403_without_it_or_with_a_wrong_o
     assert get(f"{server.base}/api/contents")[0] == 403
 
 
-def test_the_lab_page_turns_off_the_news_announcements(server):
+def test_the_lab_page_turns_off_the_news_announcements_and_nbgraders_instructor_tools(server):
     config = page_config(server.base, server.token)
-    assert "@jupyterlab/apputils-extension:announcements" in config["disabledExtensions"]
+    assert {"@jupyterlab/apputils-extension:announcements", "@jupyter/nbgrader:formgrader",
+            "@jupyter/nbgrader:create-assignment"} <= set(config["disabledExtensions"])
+    assert get(f"{server.base}/formgrader", server.token)[0] == 404
 
 
 def test_the_server_serves_the_kata_folder_with_its_notebooks(server):
@@ -133,3 +135,43 @@ def test_the_token_travels_in_the_environment_never_on_the_command_line():
     assert "--ServerApp.ip=0.0.0.0" in command and f"--ServerApp.root_dir={ROOT}" in command
     assert lab.lab_environment(chosen, environ={})["JUPYTER_TOKEN"] == "a" * 48
     assert chosen.url == f"http://127.0.0.1:8888/lab?token={'a' * 48}"
+
+
+def test_root_outside_a_container_is_refused_in_one_spanish_line_that_says_what_to_do(monkeypatch):
+    monkeypatch.setenv("KATA_LANG", "es")
+    with pytest.raises(lab.LabError) as refused:
+        lab.preflight(lab.settings(ROOT, port=free_port(), environ={}), euid=0, container=False)
+    message = str(refused.value)
+    assert "\n" not in message and "root" in message and "sin sudo" in message and "--allow-root" in message
+
+
+def test_root_inside_a_container_runs_and_a_normal_user_is_left_as_asked():
+    chosen = lab.settings(ROOT, port=free_port(), environ={})
+    assert lab.preflight(chosen, euid=0, container=True).allow_root
+    assert not lab.preflight(chosen, euid=1000, container=False).allow_root
+
+
+def test_a_port_in_use_is_refused_before_jupyter_starts_naming_another_port(monkeypatch):
+    import socket
+
+    monkeypatch.setenv("KATA_LANG", "en")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(lab.LabError, match=f"port {port} is already in use.*--port {port + 1}"):
+            lab.preflight(lab.settings(ROOT, port=port, environ={}), euid=1000)
+
+
+def test_a_spanish_kata_opens_jupyterlab_in_spanish_and_an_english_one_as_jupyterlab_comes():
+    spanish = lab.lab_command(lab.settings(ROOT, environ={}, lang="es"))
+    folder = Path(next(a for a in spanish if a.startswith("--LabApp.app_settings_dir=")).split("=", 1)[1])
+    overrides = json.loads((folder / "overrides.json").read_text())
+    assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "es_ES"
+    assert not any("app_settings_dir" in a for a in lab.lab_command(lab.settings(ROOT, environ={}, lang="en")))
+
+
+def test_with_its_log_hidden_ctrl_c_stops_the_lab_without_a_question_nobody_would_see():
+    assert "--ServerApp.answer_yes=True" in lab.lab_command(lab.settings(ROOT, environ={}))
+    assert "--ServerApp.answer_yes=True" not in lab.lab_command(lab.settings(ROOT, environ={}, verbose=True))
+

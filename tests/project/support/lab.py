@@ -34,9 +34,9 @@ def get(url, token=None):
 
 
 class LabServer:
-    """`kata lab --no-browser` in its own process group, with its log in `folder`."""
+    """`kata lab --no-browser` in its own process group, with what it prints in `folder`/lab.log."""
 
-    def __init__(self, folder: Path, token: str, extra_env=None):
+    def __init__(self, folder: Path, token: str, extra_env=None, verbose=True):
         self.port = free_port()
         self.token = token
         self.log = folder / "lab.log"
@@ -45,7 +45,9 @@ class LabServer:
                # keep the machine's Jupyter and IPython state out of it
                "JUPYTER_RUNTIME_DIR": str(folder / "runtime"), "IPYTHONDIR": str(folder / "ipython"),
                **(extra_env or {})}
-        command = [sys.executable, "-m", "kata", "lab", "--port", str(self.port), "--no-browser"]
+        # --verbose: Jupyter's log in self.log, for a failure's message (without it, .kata/lab.log)
+        command = [sys.executable, "-m", "kata", "lab", "--port", str(self.port), "--no-browser",
+                   *(["--verbose"] if verbose else [])]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")  # CI containers run as root; the Docker image does not
         with open(self.log, "wb") as log:
