@@ -404,13 +404,11 @@ def _settle(chosen, probe, step_id, reporter, recorder, impl_dir, root):
     if not chosen.mixed:
         return chosen
     try:
-        probe(chosen)
+        with _step(step_id, impl_dir, root):      # a stub is named as such
+            probe(chosen)
     except (KeyboardInterrupt, TrainingError):
         raise
     except Exception as err:
-        stub = stub_step(err)
-        if stub is not None:
-            raise _unfinished(stub or step_id, impl_dir, root) from None
         step = manifest.get(_culprit(err, impl_dir, step_id, root), root)
         path = Path(impl_dir) / step.filename
         if chosen.requested != "auto":
