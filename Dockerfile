@@ -111,4 +111,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
 # kata-entrypoint refuses root, an unreadable folder and an empty mount, then runs the command.
 ENTRYPOINT ["tini", "--", "kata-entrypoint"]
 # kata lab refuses --ip 0.0.0.0 unless JUPYTER_TOKEN is set: the container never serves without a token.
-CMD ["kata", "lab", "--ip", "0.0.0.0", "--port", "8888", "--no-browser"]
+# --verbose: Jupyter's log is the container's (docker compose logs lab), and kata lab becomes Jupyter.
+CMD ["kata", "lab", "--ip", "0.0.0.0", "--port", "8888", "--no-browser", "--verbose"]

@@ -7,12 +7,14 @@ on the command line, where `ps` would show it to every user of the machine.
 
 The learner's workbench: JupyterLab in the kata's language (the Spanish language pack, set as the
 default through an overrides file of our own), without nbgrader's instructor tools (kata/jupyter/,
-first on JUPYTER_CONFIG_PATH), and Jupyter's own log in `.kata/lab.log` unless `--verbose`.
+first on JUPYTER_CONFIG_PATH), and Jupyter's own log in `.kata/lab-<port>.log` unless `--verbose`.
 """
 
+import errno
 import ipaddress
 import os
 import secrets
+import signal
 import socket
 import sys
 from dataclasses import dataclass, replace
@@ -23,7 +25,7 @@ from kata.i18n import language, t
 JUPYTER_CONFIG = Path(__file__).resolve().parent / "jupyter"
 # JupyterLab's default settings per kata language (overrides.json): Spanish picks the es_ES pack.
 LAB_SETTINGS = {"es": JUPYTER_CONFIG / "lab-settings" / "es"}
-LOG_FILE = Path(".kata") / "lab.log"
+LOG_TAIL_LINES = 15               # what a failed start shows of Jupyter's hidden log
 CONTAINER_MARKS = ("/.dockerenv", "/run/.containerenv")
 
 DEFAULT_IP = "127.0.0.1"
@@ -122,22 +124,23 @@ def preflight(s: LabSettings, euid=None, container=None) -> LabSettings:
                 "CI machine where everything is root, with kata lab --allow-root)"))
         s = replace(s, allow_root=True)
     if not port_is_free(s.ip, s.port):
+        other = s.port + 1 if s.port < 65535 else s.port - 1
         raise LabError(t(f"el puerto {s.port} ya está en uso (¿otro kata lab abierto?): ciérralo, o usa "
-                         f"--port {s.port + 1}",
+                         f"--port {other}",
                          f"port {s.port} is already in use (another kata lab open?): close it, or use "
-                         f"--port {s.port + 1}"))
+                         f"--port {other}"))
     return s
 
 
 def port_is_free(ip: str, port: int) -> bool:
-    """Whether JupyterLab could listen on (ip, port) now (it would fail there, in its hidden log)."""
-    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as Jupyter's own server does
-        try:
-            probe.bind((ip if not is_wildcard(ip) else "", port))
-        except OSError:
-            return False
+    """False only where (ip, port) is taken now; any other trouble (an address not on this machine,
+    a port below 1024) is Jupyter's to report."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as Jupyter's own server does
+            probe.bind(("" if is_wildcard(ip) else ip, port))
+    except OSError as err:
+        return err.errno != errno.EADDRINUSE
     return True
 
 
@@ -185,30 +188,56 @@ def banner(s: LabSettings) -> str:
         lines.append(t(f"(token generado para esta sesión; fija uno con {TOKEN_ENV}=…)",
                        f"(token generated for this session; set your own with {TOKEN_ENV}=…)"))
     if not s.verbose:
-        lines.append(t(f"El registro de Jupyter va a {LOG_FILE} (kata lab --verbose lo muestra aquí). "
+        lines.append(t(f"El registro de Jupyter va a {log_path(s)} (kata lab --verbose lo muestra aquí). "
                        "Ctrl-C lo cierra.",
-                       f"Jupyter's log goes to {LOG_FILE} (kata lab --verbose shows it here). Ctrl-C stops it."))
+                       f"Jupyter's log goes to {log_path(s)} (kata lab --verbose shows it here). Ctrl-C stops it."))
     return "\n".join(lines)
 
 
-def run(s: LabSettings) -> None:
-    """Print the URL and become JupyterLab (never returns). Its log goes to .kata/lab.log unless
-    verbose, or where that file cannot be written (a read-only folder: then to the terminal)."""
-    log = None if s.verbose else _open_log(s.root)
-    if log is None and not s.verbose:
+def log_path(s: LabSettings) -> Path:
+    """Where Jupyter's log goes when it is not shown: one file per port, so two labs keep theirs."""
+    return s.root / ".kata" / f"lab-{s.port}.log"
+
+
+def run(s: LabSettings) -> int:
+    """Print the URL and run JupyterLab. With --verbose (or where the log file cannot be written:
+    a read-only folder) this process becomes JupyterLab, so signals and `docker stop` reach it
+    directly. Otherwise JupyterLab runs as a child whose output goes to the log file, and this
+    process waits for it: it passes on SIGTERM, and if JupyterLab stops with an error it shows the
+    end of the log. Returns JupyterLab's exit status."""
+    log = None if s.verbose else _open_log(log_path(s))
+    if log is None:
         s = replace(s, verbose=True)
     print(banner(s), flush=True)
-    if log is not None:
+    command, env = lab_command(s), lab_environment(s)
+    if log is None:
+        os.execve(command[0], command, env)
+    child = os.fork()
+    if child == 0:                       # JupyterLab, its output in the log file
         os.dup2(log, 1)
         os.dup2(log, 2)
         os.close(log)
-    command = lab_command(s)
-    os.execve(command[0], command, lab_environment(s))
+        os.execve(command[0], command, env)
+    os.close(log)
+    return _wait_for(child, s)
 
 
-def _open_log(root: Path):
-    """A file descriptor on root/.kata/lab.log, emptied; None where it cannot be written."""
-    path = root / LOG_FILE
+def _wait_for(child: int, s: LabSettings) -> int:
+    """Wait for JupyterLab; Ctrl-C reaches it from the terminal, SIGTERM is passed on."""
+    signal.signal(signal.SIGINT, lambda *_: None)          # JupyterLab gets its own and stops
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(child, signal.SIGTERM))
+    _, status = os.waitpid(child, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, -signal.SIGINT, -signal.SIGTERM):
+        tail = log_path(s).read_text(encoding="utf-8", errors="replace").splitlines()[-LOG_TAIL_LINES:]
+        print(t(f"JupyterLab se ha parado con un error ({code}); lo último de {log_path(s)}:",
+                f"JupyterLab stopped with an error ({code}); the end of {log_path(s)}:"), file=sys.stderr)
+        print("\n".join(tail), file=sys.stderr)
+    return code if code >= 0 else 128 - code
+
+
+def _open_log(path: Path):
+    """A file descriptor on `path`, emptied; None where it cannot be written."""
     try:
         path.parent.mkdir(exist_ok=True)
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -257,13 +257,18 @@ def _reset_judge_state() -> None:
 
 
 def _forget_other_suites(root) -> None:
-    """Drop test modules another tree's suites left in this process (a kernel, or a session that ran
-    some other copy of the kata): pytest imports a suite under its file's name (`test_conv2d`), and
-    one already imported from elsewhere would stop this tree's from being collected."""
+    """Drop the modules another tree's suites left in this process under the names this tree's
+    suites take (a kernel, or a pytest session that collected some other copy of the kata): pytest
+    imports `tests/steps/test_conv2d.py` as `test_conv2d` (and `tests/hidden/…` as `hidden.…`), and
+    a module of that name from elsewhere would stop this tree's file from being collected."""
     import sys
 
-    here = Path(root).resolve()
-    for name, module in list(sys.modules.items()):
-        source = getattr(module, "__file__", None)
-        if name.rpartition(".")[2].startswith("test_") and source and not Path(source).resolve().is_relative_to(here):
-            del sys.modules[name]
+    for path in sorted(Path(root, "tests").glob("*/test_*.py")):
+        names = [path.stem]
+        if (path.parent / "__init__.py").is_file():
+            names = [path.parent.name, f"{path.parent.name}.{path.stem}"]
+        for name in names:
+            module = sys.modules.get(name)
+            source = getattr(module, "__file__", None)
+            if source and Path(source).resolve().parent != path.parent.resolve():
+                del sys.modules[name]

@@ -27,8 +27,8 @@ def register(sub):
         "deja que JupyterLab se ejecute como root (máquinas de CI; la imagen Docker usa un usuario normal)",
         "let JupyterLab run as root (CI machines; the Docker image runs as a normal user)"))
     p.add_argument("--verbose", action="store_true", help=t(
-        "muestra aquí el registro de Jupyter (si no, va a .kata/lab.log)",
-        "show Jupyter's log here (otherwise it goes to .kata/lab.log)"))
+        "muestra aquí el registro de Jupyter (si no, va a .kata/lab-PUERTO.log)",
+        "show Jupyter's log here (otherwise it goes to .kata/lab-PORT.log)"))
     add_lang(p)
     p.set_defaults(func=run_lab)
 
@@ -44,5 +44,4 @@ def run_lab(args) -> int:
     except lab.LabError as err:
         print(f"kata lab: {err}", file=sys.stderr)
         return 2
-    lab.run(chosen)
-    return 0
+    return lab.run(chosen)

@@ -175,3 +175,15 @@ def test_with_its_log_hidden_ctrl_c_stops_the_lab_without_a_question_nobody_woul
     assert "--ServerApp.answer_yes=True" in lab.lab_command(lab.settings(ROOT, environ={}))
     assert "--ServerApp.answer_yes=True" not in lab.lab_command(lab.settings(ROOT, environ={}, verbose=True))
 
+
+
+def test_a_lab_that_stops_with_an_error_shows_the_end_of_its_hidden_log(tmp_path):
+    env = {**os.environ, "KATA_LANG": "en", "JUPYTER_TOKEN": secrets.token_hex(16),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    # an address this machine does not have: the port is free, so Jupyter itself fails to listen
+    done = subprocess.run([sys.executable, "-m", "kata", "lab", "--ip", "192.0.2.1", "--port", str(free_port()),
+                           "--no-browser", "--allow-root"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=180)
+    assert done.returncode != 0
+    assert "JupyterLab stopped with an error" in done.stderr and "Cannot assign requested address" in done.stderr, (
+        done.stdout + done.stderr)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from support.browser import CHROMIUM, chromium
-from support.lab import ROOT, LabServer
+from support.lab import LabServer
 
 
 pytestmark = [
@@ -48,8 +48,8 @@ def test_the_page_chromium_renders_is_jupyterlab_showing_the_notebook(server, tm
 def test_the_terminal_shows_the_address_and_the_log_goes_to_the_katas_folder(server):
     printed = server.log.read_text()
     assert f"Abre · Open: http://127.0.0.1:{server.port}/lab?token={server.token}" in printed
-    assert "ServerApp" not in printed and ".kata/lab.log" in printed, printed
-    assert "ServerApp" in (ROOT / ".kata" / "lab.log").read_text()
+    assert "ServerApp" not in printed and str(server.jupyter_log) in printed, printed
+    assert "ServerApp" in server.jupyter_log.read_text()
 
 
 def test_a_screenshot_of_the_notebook_is_a_real_non_blank_png(server, tmp_path):

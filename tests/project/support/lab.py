@@ -34,18 +34,21 @@ def get(url, token=None):
 
 
 class LabServer:
-    """`kata lab --no-browser` in its own process group, with what it prints in `folder`/lab.log."""
+    """`kata lab --no-browser` in its own process group, with what it prints in `folder`/lab.log
+    (and, without --verbose, Jupyter's own log in the kata's `.kata/lab-<port>.log`)."""
 
     def __init__(self, folder: Path, token: str, extra_env=None, verbose=True):
         self.port = free_port()
         self.token = token
         self.log = folder / "lab.log"
+        self.jupyter_log = ROOT / ".kata" / f"lab-{self.port}.log"
+        self.jupyter_log.unlink(missing_ok=True)     # one an earlier run left would prove nothing
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "JUPYTER_TOKEN": token, "KATA_LANG": "en",
                # keep the machine's Jupyter and IPython state out of it
                "JUPYTER_RUNTIME_DIR": str(folder / "runtime"), "IPYTHONDIR": str(folder / "ipython"),
                **(extra_env or {})}
-        # --verbose: Jupyter's log in self.log, for a failure's message (without it, .kata/lab.log)
+        # --verbose: Jupyter's log in self.log too, for a failure's message
         command = [sys.executable, "-m", "kata", "lab", "--port", str(self.port), "--no-browser",
                    *(["--verbose"] if verbose else [])]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -66,8 +69,13 @@ class LabServer:
                 self.process.wait(timeout=0.25)
             except subprocess.TimeoutExpired:
                 continue
-            pytest.fail(f"kata lab exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}")
-        pytest.fail(f"kata lab did not answer on port {self.port}:\n{self.log.read_text()[-3000:]}")
+            pytest.fail(f"kata lab exited with {self.process.returncode}:\n{self.printed()}")
+        pytest.fail(f"kata lab did not answer on port {self.port}:\n{self.printed()}")
+
+    def printed(self) -> str:
+        """The end of what kata lab printed, and of Jupyter's log where it was kept apart."""
+        hidden = self.jupyter_log.read_text(errors="replace")[-3000:] if self.jupyter_log.exists() else ""
+        return self.log.read_text(errors="replace")[-3000:] + (f"\n--- {self.jupyter_log}:\n{hidden}" if hidden else "")
 
     def stop(self):
         if self.process.poll() is None:
