@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support.containers import arguments_of as _all, copied_to as _copied_to, dockerfile_instructions, locked_versions, wheelhouse_script
+from support.containers import arguments_of as _all, canonical, copied_to as _copied_to, dockerfile_instructions, locked_versions, wheelhouse_script
 from kata import lab
 
 try:
@@ -256,7 +256,7 @@ def test_the_lock_satisfies_every_dependency_of_pyproject(arch):
         wanted = Requirement(line)
         if wanted.marker and not wanted.marker.evaluate(environment):
             continue
-        name = provided.get(wanted.name, wanted.name)
+        name = canonical(provided.get(wanted.name, wanted.name))
         assert name in locked and wanted.specifier.contains(locked[name], prereleases=True), (
             f"requirements.lock pins {name} {locked.get(name, '(nothing)')}, outside pyproject.toml's "
             f"'{line}': regenerate it with docker/lock")

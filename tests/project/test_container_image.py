@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from support.containers import (ROOT, Workbench, copy_working_tree, fill_wheelhouse, legacy_build_env, locked_versions, run,
-                                say, wait_for)
+from support.containers import (ROOT, Workbench, canonical, copy_working_tree, fill_wheelhouse, legacy_build_env,
+                                locked_versions, run, say, wait_for)
 from support.lab import execute_cell, free_port, get, page_config
 from support.browser import CHROMIUM
 from support.browser import chromium as open_notebook_in_chromium
@@ -192,7 +192,7 @@ def test_the_build_context_holds_only_what_the_image_needs(bench):
 def test_the_image_holds_exactly_the_locked_packages_and_the_kata(bench):
     listed = run(["docker", "run", "--rm", "--entrypoint", "python", bench.image, "-m", "pip", "list",
                   "--format=json"], timeout=120)
-    installed = {re.sub(r"[-_.]+", "-", p["name"]).lower(): p["version"] for p in json.loads(listed.stdout)}
+    installed = {canonical(p["name"]): p["version"] for p in json.loads(listed.stdout)}
     arch = run(["docker", "image", "inspect", "--format", "{{.Architecture}}", bench.image], timeout=30).stdout.strip()
     locked = locked_versions(bench.folder, {"amd64": "x86_64", "arm64": "aarch64"}.get(arch, arch))
     kata_version = installed.pop("cnn-kata")

@@ -7,6 +7,7 @@ Every command has a time limit, and a failure shows the command's own output.
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -26,12 +27,19 @@ def wheelhouse_script():
     return SourceFileLoader("wheelhouse", str(ROOT / "docker" / "wheelhouse")).load_module()
 
 
+def canonical(name: str) -> str:
+    """A package's name as indexes compare it (PEP 503): `jupyterlab-language-pack-es-ES` is
+    `jupyterlab-language-pack-es-es`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def locked_versions(folder: Path, arch: str) -> dict:
-    """{package: version} that the image installs from `folder`'s requirements.lock on `arch`."""
+    """{canonical package name: version} that the image installs from `folder`'s requirements.lock on `arch`."""
     script = wheelhouse_script()
     lines = script.requirements_for((folder / "requirements.lock").read_text(encoding="utf-8"),
                                     script.image_environment(arch))
-    return dict(line.split(" ", 1)[0].split("==") for line in lines)
+    pins = (line.split(" ", 1)[0].split("==") for line in lines)
+    return {canonical(name): version for name, version in pins}
 
 
 class DockerUnavailable(Exception):
