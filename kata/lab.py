@@ -174,8 +174,9 @@ def lab_environment(s: LabSettings, environ=None) -> dict:
     env[TOKEN_ENV] = s.token
     env.pop("JUPYTER_TOKEN_FILE", None)  # it would not override JUPYTER_TOKEN, but avoid doubt
     env["KATA_ROOT"] = str(s.root)
-    # A config folder of our own, searched first, whose labconfig turns off JupyterLab's news
-    # announcements (a pop-up asking to fetch news from the internet, in the middle of a class).
+    # A config folder of our own, searched first: it turns off JupyterLab's news announcements (a
+    # pop-up asking to fetch news from the internet, in the middle of a class) and nbgrader's
+    # instructor tools (server extensions and lab plugins), as the Docker image does.
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(JUPYTER_CONFIG), env.get("JUPYTER_CONFIG_PATH")]))
     return env
 
